@@ -1,0 +1,132 @@
+"""The API lifecycle of every built-in Kubernetes group/version/kind (from schemas/catalog.json)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from kcompat.catalog.store import schemas_dir
+from kcompat.versions import KubeVersion
+
+# Kinds that clients read, never the API server: valid in manifests, no lifecycle to check.
+CLIENT_SIDE_KINDS = frozenset({("v1", "Config"), ("v1", "List")})
+
+
+def _minors(ranges: list[list[int]]) -> frozenset[int]:
+    return frozenset(m for first, last in ranges for m in range(first, last + 1))
+
+
+@dataclass(frozen=True)
+class ApiLifecycle:
+    group: str
+    version: str
+    kind: str
+    stability: str
+    served: frozenset[int]
+    schema_served: frozenset[int]
+    introduced: int
+    deprecated_in: int | None
+    removed_in: int | None
+    schema_removed_in: int | None
+    replacement: str | None
+    replacement_kind: str | None
+    interim_replacements: tuple[str, ...]
+    migration: tuple[str, ...]
+    notes: tuple[str, ...]
+    off_by_default: bool
+    why_removed_differs: str | None
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    def served_in(self, version: KubeVersion) -> bool:
+        return version.major == 1 and version.minor in self.served
+
+    def deprecated_at(self, version: KubeVersion) -> bool:
+        return self.deprecated_in is not None and version.minor >= self.deprecated_in
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> ApiLifecycle:
+        return cls(
+            group=raw["group"], version=raw["version"], kind=raw["kind"],
+            stability=raw["stability"],
+            served=_minors(raw["served"]), schema_served=_minors(raw["schema_served"]),
+            introduced=raw["introduced"], deprecated_in=raw["deprecated_in"],
+            removed_in=raw["removed_in"], schema_removed_in=raw["schema_removed_in"],
+            replacement=raw["replacement"], replacement_kind=raw.get("replacement_kind"),
+            interim_replacements=tuple(raw["interim_replacements"]),
+            migration=tuple(raw["migration"]), notes=tuple(raw["notes"]),
+            off_by_default=raw["off_by_default"],
+            why_removed_differs=raw.get("why_removed_differs"),
+        )
+
+
+def minor_text(minor: int | None) -> str:
+    return f"1.{minor}" if minor is not None else "-"
+
+
+class Catalog:
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.minors: tuple[int, ...] = tuple(raw["minors"])
+        self.apis: dict[tuple[str, str], ApiLifecycle] = {}
+        self._kinds_by_group_version: dict[str, set[str]] = {}
+        for record in raw["apis"].values():
+            api = ApiLifecycle.from_json(record)
+            self.apis[(api.api_version, api.kind)] = api
+            self._kinds_by_group_version.setdefault(api.api_version, set()).add(api.kind)
+        self.groups = frozenset(api.group for api in self.apis.values())
+
+    @property
+    def versions(self) -> list[KubeVersion]:
+        return [KubeVersion.of_minor(m) for m in self.minors]
+
+    @property
+    def newest(self) -> KubeVersion:
+        return KubeVersion.of_minor(max(self.minors))
+
+    def bundles(self, version: KubeVersion) -> bool:
+        return version.major == 1 and version.minor in self.minors
+
+    def lookup(self, api_version: str, kind: str) -> ApiLifecycle | None:
+        return self.apis.get((api_version, kind))
+
+    def is_builtin_group(self, group: str) -> bool:
+        return group in self.groups
+
+    def kinds_of(self, api_version: str) -> set[str]:
+        return self._kinds_by_group_version.get(api_version, set())
+
+    def versions_of_kind(self, group: str, kind: str) -> list[ApiLifecycle]:
+        return sorted((api for api in self.apis.values() if api.group == group and api.kind == kind),
+                      key=lambda api: api.introduced)
+
+    def suggest_kind(self, api_version: str, kind: str) -> str | None:
+        group = api_version.rpartition("/")[0]
+        candidates = self.kinds_of(api_version) or {
+            api.kind for api in self.apis.values() if api.group == group}
+        matches = difflib.get_close_matches(kind, sorted(candidates), n=1, cutoff=0.75)
+        if not matches:
+            lowered = {c.lower(): c for c in candidates}
+            return lowered.get(kind.lower())
+        return matches[0]
+
+    def replacement_at(self, api: ApiLifecycle, target: KubeVersion) -> str | None:
+        """The replacement to suggest at target: the final one once it is served, else an interim."""
+        if api.replacement is None:
+            return None
+        kind = api.replacement_kind or api.kind
+        for candidate in (api.replacement, *api.interim_replacements):
+            replacement = self.lookup(candidate, kind)
+            if replacement is not None and replacement.served_in(target):
+                return candidate
+        return api.replacement
+
+
+@cache
+def load_catalog() -> Catalog:
+    with (schemas_dir() / "catalog.json").open() as handle:
+        return Catalog(json.load(handle))

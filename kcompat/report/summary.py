@@ -1,0 +1,40 @@
+"""Counts shared by every output format."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from kcompat.model import Finding, Severity
+from kcompat.pipeline import CheckResult
+
+
+@dataclass(frozen=True)
+class Summary:
+    errors: int
+    warnings: int
+    info: int
+    suppressed: int
+    by_rule: dict[str, int]
+
+    @classmethod
+    def of(cls, result: CheckResult) -> Summary:
+        active = [f for f in result.findings if not f.suppressed]
+        severities = Counter(f.severity for f in active)
+        return cls(
+            errors=severities[Severity.ERROR],
+            warnings=severities[Severity.WARNING],
+            info=severities[Severity.INFO],
+            suppressed=len(result.findings) - len(active),
+            by_rule=dict(sorted(Counter(f.rule for f in active).items())),
+        )
+
+
+def failing(findings: list[Finding], fail_on: Severity | None) -> bool:
+    if fail_on is None:
+        return False
+    return any(not f.suppressed and f.severity >= fail_on for f in findings)
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"

@@ -1,0 +1,59 @@
+"""Read one input (a file or stdin) into documents, turning every problem into a finding."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from kcompat import limits
+from kcompat.model import Finding, Origin, Severity
+from kcompat.sources.discover import STDIN
+from kcompat.sources.documents import Document
+from kcompat.sources.reading import Undecodable, decode
+from kcompat.sources.yaml_stream import ParseProblem, parse_stream
+
+STDIN_NAME = "<stdin>"
+
+
+@dataclass
+class LoadedInput:
+    path: str
+    documents: list[Document] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: str | None = None
+    """Set when the input could not be opened at all (a usage-level error, exit 2)."""
+
+
+def read_bytes(path: str) -> bytes:
+    if path == STDIN:
+        return sys.stdin.buffer.read(limits.MAX_FILE_BYTES + 1)
+    with open(path, "rb") as handle:
+        return handle.read(limits.MAX_FILE_BYTES + 1)
+
+
+def load_input(path: str) -> LoadedInput:
+    shown = STDIN_NAME if path == STDIN else path
+    loaded = LoadedInput(shown)
+    try:
+        raw = read_bytes(path)
+    except OSError as error:
+        loaded.unreadable = error.strerror or str(error)
+        return loaded
+    if len(raw) > limits.MAX_FILE_BYTES:
+        size = f"{limits.MAX_FILE_BYTES // (1 << 20)} MiB"
+        loaded.findings.append(_skipped(shown, f"larger than {size}; not checked"))
+        return loaded
+    text = decode(raw)
+    if isinstance(text, Undecodable):
+        loaded.findings.append(_skipped(shown, f"{text.reason}; not checked", text.line))
+        return loaded
+    for item in parse_stream(text, shown):
+        if isinstance(item, ParseProblem):
+            loaded.findings.append(Finding("parse-error", Severity.ERROR, item.message, item.origin))
+        else:
+            loaded.documents.append(item)
+    return loaded
+
+
+def _skipped(path: str, reason: str, line: int | None = None) -> Finding:
+    return Finding("skipped-file", Severity.ERROR, reason, Origin(path, None, line, None))

@@ -1,0 +1,235 @@
+"""Split a YAML/JSON stream into documents that keep their node positions.
+
+Each document is parsed on its own, so a syntax error in one document becomes a
+`parse-error` finding for that document while the others are still checked. PyYAML's
+libyaml-backed loader is used for speed; its node marks give line and column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from kcompat import limits
+from kcompat.model import Origin
+from kcompat.sources.documents import Document
+
+# A line starting with "---" followed by white space or the end of the line always starts
+# a new document (YAML 1.2, 9.1.3), even inside a scalar, so splitting on it is exact.
+_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
+_DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t\r]*$)", re.MULTILINE)
+_HELM_SOURCE = re.compile(r"^#\s*Source:\s*(\S[^\r\n]*?)\s*$", re.MULTILINE)
+_IGNORE = re.compile(r"#\s*kcompat:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\- ]+))?")
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{limits.MAX_DEPTH},}}\S", re.MULTILINE)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe loader that keeps timestamps as the strings Kubernetes sees."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    origin: Origin
+    message: str
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    text: str
+    first_line: int  # 0-based line in the file where the chunk starts
+
+
+def _chunks(text: str) -> Iterator[_Chunk]:
+    starts = [0] + [match.start() for match in _DOCUMENT_START.finditer(text) if match.start() > 0]
+    line = 0
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        body = text[start:end]
+        end_marker = _DOCUMENT_END.search(body)
+        if end_marker:
+            body = body[: end_marker.start()]
+        yield _Chunk(body, line)
+        line += text.count("\n", start, end)
+
+
+def _is_directive_only(chunk: str) -> bool:
+    lines = [ln for ln in chunk.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return bool(lines) and all(ln.startswith("%") for ln in lines)
+
+
+def _merged_chunks(text: str) -> Iterator[_Chunk]:
+    """Chunks, with a directives-only chunk (`%YAML 1.2`) joined to the document it precedes."""
+    pending: _Chunk | None = None
+    for chunk in _chunks(text):
+        if pending is not None:
+            chunk = _Chunk(pending.text + chunk.text, pending.first_line)
+            pending = None
+        if _is_directive_only(chunk.text):
+            pending = chunk
+            continue
+        yield chunk
+    if pending is not None:
+        yield pending
+
+
+def _flow_depth(text: str) -> int:
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _refusal_before_parse(text: str) -> str | None:
+    if text.count("[") + text.count("{") > limits.MAX_DEPTH and _flow_depth(text) > limits.MAX_DEPTH:
+        return f"document nests deeper than {limits.MAX_DEPTH} levels; refused"
+    return None
+
+
+def _refusal_after_parse(node: Node, text: str) -> str | None:
+    """Exact depth and alias-expansion checks, run only when a cheap scan says they may matter."""
+    may_be_deep = _DEEP_INDENT.search(text) is not None
+    may_expand = "&" in text and "*" in text
+    if not (may_be_deep or may_expand):
+        return None
+    expanded: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        key = id(current)
+        if key in expanded:
+            continue
+        children = _children(current)
+        if not children_done and children:
+            stack.append((current, True))
+            stack.extend((child, False) for child in children if id(child) not in expanded)
+            continue
+        expanded[key] = 1 + sum(expanded.get(id(child), 1) for child in children)
+        depth_of[key] = 1 + max((depth_of.get(id(child), 1) for child in children), default=0)
+        if expanded[key] > limits.MAX_EXPANDED_NODES:
+            return (f"document expands to more than {limits.MAX_EXPANDED_NODES:,} nodes "
+                    "through YAML aliases; refused")
+        if depth_of[key] > limits.MAX_DEPTH:
+            return f"document nests deeper than {limits.MAX_DEPTH} levels; refused"
+    return None
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _ignored_rules(text: str) -> frozenset[str] | None:
+    rules: set[str] = set()
+    found = False
+    for match in _IGNORE.finditer(text):
+        found = True
+        if match.group(1) is None:
+            return frozenset()
+        rules.update(rule.strip() for rule in match.group(1).split(",") if rule.strip())
+    return frozenset(rules) if found else None
+
+
+def _problem_position(error: yaml.MarkedYAMLError, chunk: _Chunk) -> tuple[int, int]:
+    mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and "end of stream" in (error.problem or ""):
+        mark = error.context_mark  # where the unclosed construct began is more useful
+    if mark is None:
+        return chunk.first_line + 1, 1
+    return chunk.first_line + mark.line + 1, mark.column + 1
+
+
+def parse_stream(text: str, path: str) -> Iterator[Document | ParseProblem]:
+    """Yield each document of a YAML or JSON stream, or a problem where one does not parse."""
+    index = 0
+    for chunk in _merged_chunks(text):
+        if not _CONTENT.search(chunk.text) or _only_marker(chunk.text):
+            continue
+        if index >= limits.MAX_DOCUMENTS_PER_FILE:
+            yield ParseProblem(Origin(path, index, chunk.first_line + 1, 1),
+                               f"more than {limits.MAX_DOCUMENTS_PER_FILE:,} documents; "
+                               "the rest of the file was not read")
+            return
+        yield from _parse_chunk(chunk, path, index)
+        index += 1
+
+
+def _only_marker(text: str) -> bool:
+    stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return stripped in (["---"], []) or (len(stripped) == 1 and stripped[0].rstrip() == "---")
+
+
+def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | ParseProblem]:
+    template_match = _HELM_SOURCE.search(chunk.text)
+    template = template_match.group(1) if template_match else None
+    start = Origin(path, index, chunk.first_line + 1, 1, template)
+    refusal = _refusal_before_parse(chunk.text)
+    if refusal:
+        yield ParseProblem(start, refusal)
+        return
+    loader = _Loader(chunk.text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return
+        refusal = _refusal_after_parse(node, chunk.text)
+        if refusal:
+            yield ParseProblem(start.at(node.start_mark.line + chunk.first_line + 1, 1), refusal)
+            return
+        data: Any = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        fallback = _json_fallback(chunk, path, start)
+        if fallback is not None:
+            yield fallback
+            return
+        line, column = _problem_position(error, chunk)
+        yield ParseProblem(start.at(line, column), _describe(error))
+        return
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
+        yield ParseProblem(start, f"cannot parse: {error}")
+        return
+    finally:
+        loader.dispose()
+    if data is None:
+        return
+    doc_line = node.start_mark.line + chunk.first_line + 1
+    yield Document(start.at(doc_line, node.start_mark.column + 1), data, node,
+                   chunk.first_line, _ignored_rules(chunk.text))
+
+
+def _json_fallback(chunk: _Chunk, path: str, start: Origin) -> Document | ParseProblem | None:
+    """JSON that YAML 1.1 rejects (tabs as indentation, for one) still loads, without positions."""
+    stripped = chunk.text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        data = json.loads(chunk.text)
+    except json.JSONDecodeError as error:
+        return ParseProblem(start.at(chunk.first_line + error.lineno, error.colno),
+                            f"invalid JSON: {error.msg}")
+    except RecursionError:
+        return ParseProblem(start, f"document nests deeper than {limits.MAX_DEPTH} levels; refused")
+    return Document(start, data, None, chunk.first_line, _ignored_rules(chunk.text))
+
+
+def _describe(error: yaml.MarkedYAMLError) -> str:
+    parts = [part for part in (error.context, error.problem) if part]
+    return "invalid YAML: " + ("; ".join(parts) if parts else str(error).splitlines()[0])

@@ -1,0 +1,47 @@
+"""Kubernetes minor versions ("1.29") as comparable values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$")
+
+
+class VersionError(ValueError):
+    """A string that does not name a Kubernetes minor version."""
+
+
+@dataclass(frozen=True, order=True)
+class KubeVersion:
+    major: int
+    minor: int
+
+    @classmethod
+    def parse(cls, text: str) -> KubeVersion:
+        """Accept "1.29", "v1.29.3", "1.29.0-eks-1234"; only major.minor is kept."""
+        match = _VERSION.match(text.strip())
+        if not match:
+            raise VersionError(f"{text!r} is not a Kubernetes version like 1.29 or v1.29.3")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of_minor(cls, minor: int) -> KubeVersion:
+        return cls(1, minor)
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}"
+
+    def next(self) -> KubeVersion:
+        return KubeVersion(self.major, self.minor + 1)
+
+
+def hops(current: KubeVersion, target: KubeVersion) -> list[tuple[KubeVersion, KubeVersion]]:
+    """The minor-by-minor upgrade hops a control plane takes from current to target."""
+    steps = []
+    version = current
+    while version < target:
+        following = version.next()
+        steps.append((version, following))
+        version = following
+    return steps
