@@ -61,6 +61,7 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def write_json(result: CheckResult, stream: TextIO = sys.stdout) -> None:
+def write_json(result: CheckResult, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
     json.dump(result_to_json(result), stream, indent=2)
     stream.write("\n")

@@ -90,7 +90,8 @@ def summary_line(result: CheckResult) -> str:
     return text
 
 
-def write_text(result: CheckResult, stream: TextIO = sys.stdout, colour: str = "auto") -> None:
+def write_text(result: CheckResult, stream: TextIO | None = None, colour: str = "auto") -> None:
+    stream = stream or sys.stdout
     rendered = lines(result)
     if not use_colour(stream, colour):
         stream.write("".join(text + "\n" for text, _style in rendered))

@@ -1,0 +1,60 @@
+"""Every removal from 1.16 to 1.37, checked one minor before it and at it."""
+
+from __future__ import annotations
+
+import pytest
+
+from kcompat.catalog.lifecycle import ApiLifecycle, load_catalog
+from kcompat.checks.api_lifecycle import check_api
+from kcompat.checks.context import CheckContext
+from kcompat.resources import extract
+from kcompat.sources.documents import Document
+from kcompat.sources.yaml_stream import parse_stream
+from kcompat.versions import KubeVersion
+
+CATALOG = load_catalog()
+REMOVALS = sorted(
+    (api for api in CATALOG.apis.values() if api.removed_in is not None and api.removed_in >= 16),
+    key=lambda api: (api.removed_in or 0, api.api_version, api.kind),
+)
+
+
+def rules_at(api: ApiLifecycle, minor: int, current: int | None = None) -> list[str]:
+    text = f"apiVersion: {api.api_version}\nkind: {api.kind}\nmetadata:\n  name: x\n"
+    documents = [d for d in parse_stream(text, "x.yaml") if isinstance(d, Document)]
+    context = CheckContext(CATALOG, KubeVersion.of_minor(minor),
+                           KubeVersion.of_minor(current) if current else None)
+    (resource,) = extract(documents).resources
+    return [finding.rule for finding in check_api(resource, context)]
+
+
+def test_removal_releases_are_all_covered() -> None:
+    releases = {api.removed_in for api in REMOVALS}
+    assert {16, 22, 25, 26, 27, 29, 32} <= releases
+    assert all(16 <= (release or 0) <= 37 for release in releases)
+
+
+@pytest.mark.parametrize("api", REMOVALS, ids=lambda a: f"{a.api_version}/{a.kind}@1.{a.removed_in}")
+def test_one_minor_before_removal_is_served(api: ApiLifecycle) -> None:
+    assert api.removed_in is not None
+    before = api.removed_in - 1
+    if before not in api.served:
+        pytest.skip(f"{api.api_version} {api.kind} was never served by default before its removal")
+    expected = ["deprecated-api"] if api.deprecated_in is not None and api.deprecated_in <= before else []
+    assert rules_at(api, before) == expected
+
+
+@pytest.mark.parametrize("api", REMOVALS, ids=lambda a: f"{a.api_version}/{a.kind}@1.{a.removed_in}")
+def test_removed_at_and_after_removal(api: ApiLifecycle) -> None:
+    assert api.removed_in is not None
+    assert rules_at(api, api.removed_in) == ["removed-api"]
+    assert rules_at(api, 37) == ["removed-api"]
+
+
+@pytest.mark.parametrize("api", REMOVALS[:40], ids=lambda a: f"{a.api_version}/{a.kind}")
+def test_not_yet_served_before_introduction(api: ApiLifecycle) -> None:
+    first = min(api.served, default=api.introduced)
+    if first <= 10:
+        pytest.skip("served in the oldest bundled version")
+    assert rules_at(api, first - 1) == ["not-yet-served"]
+    assert rules_at(api, first) in ([], ["deprecated-api"])
