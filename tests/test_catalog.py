@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from kcompat.catalog.build import (
     META_KINDS,
     build_catalog,
@@ -16,8 +17,6 @@ from kcompat.catalog.build import (
     parse_minor,
 )
 from kcompat.catalog.lifecycle import load_catalog
-
-from conftest import ROOT
 
 SCHEMAS = ROOT / "schemas"
 SERVED = json.loads((SCHEMAS / "served-apis.json").read_text())
@@ -89,7 +88,7 @@ def test_curated_deprecation_and_replacement_are_consistent(key: str) -> None:
 
 KNOWN_FACTS = [
     # (apiVersion, kind, deprecated_in, removed_in, replacement) from the Kubernetes deprecation guide
-    ("extensions/v1beta1", "Deployment", 9, 16, "apps/v1"),
+    ("extensions/v1beta1", "Deployment", 8, 16, "apps/v1"),
     ("apps/v1beta2", "StatefulSet", 9, 16, "apps/v1"),
     ("extensions/v1beta1", "Ingress", 14, 22, "networking.k8s.io/v1"),
     ("networking.k8s.io/v1beta1", "Ingress", 19, 22, "networking.k8s.io/v1"),

@@ -1,0 +1,33 @@
+"""`kcompat explain`: the lifecycle of one built-in API."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from kcompat.commands.common import EXIT_OK, UsageError
+
+
+def add_parser(commands: Any) -> None:
+    explain = commands.add_parser("explain", help="show the lifecycle of a built-in API")
+    explain.add_argument("api", nargs="+", metavar="API",
+                         help="GROUP/VERSION KIND or GROUP/VERSION/KIND")
+    explain.add_argument("-o", "--output", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kcompat.catalog.lifecycle import load_catalog
+    from kcompat.explain import UnknownApi, describe, find_api, parse_api_arguments, to_json
+
+    catalog = load_catalog()
+    try:
+        api_version, kind = parse_api_arguments(args.api)
+        api = find_api(catalog, api_version, kind)
+    except (ValueError, UnknownApi) as error:
+        raise UsageError(str(error)) from None
+    if args.output == "json":
+        print(json.dumps(to_json(api), indent=2))
+    else:
+        print("\n".join(describe(api, catalog)))
+    return EXIT_OK
