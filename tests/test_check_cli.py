@@ -236,3 +236,20 @@ def test_explain_and_versions(run_cli: CLI) -> None:
     assert run_cli("explain", "apps/v1", "Deploymnet").code == 2
     versions = run_cli("versions", "-o", "json").json()
     assert versions["versions"][0] == "1.10" and versions["versions"][-1] == "1.37"
+
+
+@pytest.mark.parametrize(("target", "replacement"), [("1.16", "networking.k8s.io/v1beta1"),
+                                                      ("1.19", "networking.k8s.io/v1")])
+def test_interim_replacement_before_the_final_one_is_served(run_cli: CLI, write: Write, target: str,
+                                                             replacement: str) -> None:
+    path = write("ing.yaml", "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n")
+    (finding,) = findings(run_cli("check", str(path), "-t", target, "-o", "json"))
+    assert finding["rule"] == "deprecated-api"
+    assert finding["replacement"] == replacement
+
+
+def test_api_without_replacement_says_what_to_do_instead(run_cli: CLI, write: Write) -> None:
+    path = write("psp.yaml", "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\n")
+    (finding,) = findings(run_cli("check", str(path), "-t", "1.25", "-o", "json"))
+    assert finding["replacement"] is None
+    assert "Pod Security Admission" in str(finding["message"])

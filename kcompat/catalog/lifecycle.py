@@ -116,11 +116,9 @@ class Catalog:
 
     def replacement_at(self, api: ApiLifecycle, target: KubeVersion) -> str | None:
         """The replacement to suggest at target: the final one once it is served, else an interim."""
-        if api.replacement is None:
-            return None
         kind = api.replacement_kind or api.kind
         for candidate in (api.replacement, *api.interim_replacements):
-            replacement = self.lookup(candidate, kind)
+            replacement = self.lookup(candidate, kind) if candidate else None
             if replacement is not None and replacement.served_in(target):
                 return candidate
         return api.replacement

@@ -52,8 +52,10 @@ def _finding(rule: str, resource: Resource, message: str, context: CheckContext,
 
 def _migrate_to(api: ApiLifecycle, replacement: str | None) -> str:
     if replacement is None:
-        note = f" ({api.notes[0]})" if api.notes else ""
-        return f"no replacement API exists{note}"
+        advice = next((step for step in api.migration if step.lower().startswith("no replacement")), None)
+        if advice:
+            return advice[0].lower() + advice[1:]
+        return f"no replacement API exists; see `kcompat explain {api.api_version} {api.kind}`"
     kind = api.replacement_kind
     return f"migrate to {replacement}" + (f" {kind}" if kind and kind != api.kind else "")
 
