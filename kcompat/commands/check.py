@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
+from kcompat.report.formats import CHECK_FORMATS
 
 
 def add_parser(commands: Any) -> None:
@@ -17,7 +18,8 @@ def add_parser(commands: Any) -> None:
                        "(default: the newest bundled)")
     check.add_argument("-c", "--current-version",
                        help="version the cluster runs now; findings then name the hop that breaks")
-    check.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    check.add_argument("-o", "--output", choices=tuple(CHECK_FORMATS), default="text",
+                       help="output format (default: text)")
     check.add_argument("--fail-on", choices=("error", "warning", "info", "none"), default="error",
                        help="lowest severity that makes the exit code 1 (default: error)")
     check.add_argument("--ignore", action="append", default=[], metavar="RULE",
@@ -42,14 +44,14 @@ def run(args: argparse.Namespace) -> int:
     result = check_inputs(load_all(args.paths, args.exclude), context, ignore)
     for error in result.input_errors:
         print(f"kcompat: error: {error.path}: {error.reason}", file=sys.stderr)
-    if args.output == "json":
-        from kcompat.report.json_report import write_json
-
-        write_json(result)
-    else:
+    if args.output == "text":
         from kcompat.report.text import write_text
 
         write_text(result, colour=args.color)
+    else:
+        from kcompat.report.formats import writer_for
+
+        writer_for(args.output)(result, sys.stdout)
     if result.input_errors:
         return EXIT_USAGE
     fail_on = None if args.fail_on == "none" else Severity.parse(args.fail_on)

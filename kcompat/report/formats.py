@@ -1,0 +1,26 @@
+"""Output formats of `kcompat check`: name -> "module:function" writing a CheckResult to a stream.
+
+Writers are imported only when chosen, so the default text path stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from kcompat.pipeline import CheckResult
+
+Writer = Callable[["CheckResult", TextIO], None]
+
+CHECK_FORMATS: dict[str, str] = {
+    "text": "kcompat.report.text:write_text",
+    "json": "kcompat.report.json_report:write_json",
+}
+
+
+def writer_for(name: str) -> Writer:
+    module_name, _, function = CHECK_FORMATS[name].partition(":")
+    writer: Writer = getattr(importlib.import_module(module_name), function)
+    return writer
