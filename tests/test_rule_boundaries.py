@@ -25,7 +25,7 @@ def rules_at(api: ApiLifecycle, minor: int, current: int | None = None) -> list[
     context = CheckContext(CATALOG, KubeVersion.of_minor(minor),
                            KubeVersion.of_minor(current) if current else None)
     (resource,) = extract(documents).resources
-    return [finding.rule for finding in check_api(resource, context)]
+    return [finding.rule for finding in check_api(resource, context) if finding.rule != "off-by-default-api"]
 
 
 def test_removal_releases_are_all_covered() -> None:
@@ -58,3 +58,20 @@ def test_not_yet_served_before_introduction(api: ApiLifecycle) -> None:
         pytest.skip("served in the oldest bundled version")
     assert rules_at(api, first - 1) == ["not-yet-served"]
     assert rules_at(api, first) in ([], ["deprecated-api"])
+
+
+def test_alpha_api_served_only_when_enabled_is_a_warning() -> None:
+    api = CATALOG.lookup("resource.k8s.io/v1alpha3", "ResourceClaim")
+    assert api is not None and api.off_by_default
+    text = "apiVersion: resource.k8s.io/v1alpha3\nkind: ResourceClaim\nmetadata: {name: c}\n"
+    documents = [d for d in parse_stream(text, "x.yaml") if isinstance(d, Document)]
+    (resource,) = extract(documents).resources
+    (finding,) = check_api(resource, CheckContext(CATALOG, KubeVersion.of_minor(31)))
+    assert finding.rule == "off-by-default-api"
+    assert "--runtime-config" in finding.message
+    assert [f.rule for f in check_api(resource, CheckContext(CATALOG, KubeVersion.of_minor(34)))] == ["removed-api"]
+
+
+def test_ga_api_has_no_off_by_default_warning() -> None:
+    assert not any(api.off_by_default for api in CATALOG.apis.values() if api.stability == "ga"
+                   and api.kind not in ("EphemeralContainers",))

@@ -18,6 +18,7 @@ RULES = {
     "deprecated-api": Severity.WARNING,
     "not-yet-served": Severity.ERROR,
     "unknown-api": Severity.ERROR,
+    "off-by-default-api": Severity.WARNING,
 }
 
 
@@ -34,6 +35,8 @@ def check_api(resource: Resource, context: CheckContext) -> Iterator[Finding]:
         return
     target = context.target
     if api.served_in(target):
+        if api.off_by_default:
+            yield _off_by_default(resource, api, context)
         if api.deprecated_at(target):
             yield _deprecated(resource, api, context)
         return
@@ -125,3 +128,13 @@ def _unknown(resource: Resource, context: CheckContext) -> Finding:
     message = (f"{resource.api_version} {resource.kind} is not a built-in API in any Kubernetes "
                f"1.{first}-1.{last}{hint}")
     return _finding("unknown-api", resource, message, context, None, None)
+
+
+def _off_by_default(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Finding:
+    enabled = [other for other in context.catalog.versions_of_kind(api.group, api.kind)
+               if other.served_in(context.target) and not other.off_by_default]
+    alternative = f"; {enabled[-1].api_version} is served by default" if enabled else ""
+    message = (f"{api.api_version} {api.kind} is a {api.stability} API that default {context.target} clusters "
+               f"do not serve; it must be enabled with --runtime-config{alternative}")
+    return _finding("off-by-default-api", resource, message, context,
+                    enabled[-1].api_version if enabled else None, None)
