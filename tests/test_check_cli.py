@@ -106,7 +106,8 @@ def test_custom_resources_are_counted_not_judged(run_cli: CLI, write: Write) -> 
     run = run_cli("check", str(path), "-o", "json")
     assert run.code == 0
     assert run.json()["summary"]["customResources"] == 1
-    assert run.json()["findings"] == []
+    # not judged by the lifecycle rules; schema validation says it had no CRD (info)
+    assert [(f["rule"], f["severity"]) for f in run.json()["findings"]] == [("no-schema", "info")]
 
 
 def test_list_items_are_each_checked(run_cli: CLI, write: Write) -> None:
@@ -253,3 +254,12 @@ def test_api_without_replacement_says_what_to_do_instead(run_cli: CLI, write: Wr
     (finding,) = findings(run_cli("check", str(path), "-t", "1.25", "-o", "json"))
     assert finding["replacement"] is None
     assert "Pod Security Admission" in str(finding["message"])
+
+
+def test_findings_say_whether_kcompat_fix_can_fix_them(run_cli: CLI, write: Write) -> None:
+    path = write("two.yaml", PDB + "---\napiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\n")
+    result = findings(run_cli("check", str(path), "-t", "1.25", "-o", "json", "--skip-schema"))
+    assert [(f["kind"], f["details"]["fixable"]) for f in result] == [
+        ("PodDisruptionBudget", True), ("PodSecurityPolicy", False)]
+    text = run_cli("check", str(path), "-t", "1.25", "--skip-schema").out
+    assert text.count("fixable with kcompat fix") == 1

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.versions import KubeVersion
+
+if TYPE_CHECKING:
+    from kcompat.schema.settings import SchemaSettings
 
 
 @dataclass(frozen=True)
@@ -13,3 +17,5 @@ class CheckContext:
     catalog: Catalog
     target: KubeVersion
     current: KubeVersion | None = None
+    schema: SchemaSettings | None = None
+    """Schema validation (rules schema, unknown-field, crd-*, ...); None turns it off."""

@@ -14,6 +14,10 @@ def add_parser(commands: Any) -> None:
     explain.add_argument("api", nargs="+", metavar="API",
                          help="GROUP/VERSION KIND or GROUP/VERSION/KIND")
     explain.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    explain.add_argument("--field", metavar="PATH",
+                         help="show this field's schema instead (e.g. spec.template.spec.containers.ports)")
+    explain.add_argument("-t", "--target-version",
+                         help="Kubernetes version whose schema --field reads (default: the newest bundled)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
         api = find_api(catalog, api_version, kind)
     except (ValueError, UnknownApi) as error:
         raise UsageError(str(error)) from None
+    if args.field is not None or args.target_version is not None:
+        from kcompat.schema.commands import explain_field_command
+
+        return explain_field_command(api, args)
     if args.output == "json":
         print(json.dumps(to_json(api), indent=2))
     else:
