@@ -1,0 +1,211 @@
+"""Clients seen by the API server (audit logs, `kcompat clients -o json`) in the graph and the plan.
+
+Clients become `client` nodes with `uses-api` edges to the built-in API nodes; a service-account
+client that a workload in the manifests runs as (spec.template.spec.serviceAccountName, "default"
+when unset) is joined to that workload's node instead of getting a node of its own. Such edges are
+`observed: true` and carry the evidence: source, reliability, requests, first and last seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kcompat.catalog.lifecycle import Catalog
+from kcompat.clients.graph import ClientUsage, client_nodes, join_workloads
+from kcompat.clients.model import ApiUsage, Client, ClientsReport, Identity
+from kcompat.graph import model as m
+from kcompat.graph.build import ServiceGraph
+from kcompat.resources import Resource
+from kcompat.versions import KubeVersion, VersionError
+
+CLIENT = "client"
+"""Node kind of a client that no workload in the manifests runs as."""
+
+
+@dataclass
+class LoadedClients:
+    usages: list[ClientUsage] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _time(text: Any) -> dt.datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def report_from_json(data: Any, target: KubeVersion) -> ClientsReport:
+    """A ClientsReport rebuilt from the JSON of `kcompat clients -o json` (schema kcompat.clients/v1)."""
+    if not isinstance(data, dict) or not isinstance(data.get("clients"), list):
+        raise ValueError("not the JSON of `kcompat clients -o json` (no \"clients\" list)")
+    try:
+        report_target = KubeVersion.parse(str(data.get("target_version") or target))
+    except VersionError:
+        report_target = target
+    report = ClientsReport(report_target)
+    for entry in data["clients"]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("identity"), dict):
+            continue
+        ident = entry["identity"]
+        identity = Identity(str(ident.get("type") or "user"), str(ident.get("name") or "?"),
+                            ident.get("namespace"), ident.get("username"), ident.get("user_agent"))
+        source = str(entry.get("source") or "audit-log")
+        client = report.clients.setdefault((source, identity), Client(source, identity))
+        client.groups.update(_strings(ident.get("groups")))
+        client.impersonated.update(_strings(ident.get("impersonated")))
+        for api in entry.get("apis") or []:
+            if not isinstance(api, dict) or not isinstance(api.get("apiVersion"), str):
+                continue
+            usage = ApiUsage(api["apiVersion"], str(api.get("status") or "deprecated"), api.get("removed_in"),
+                             api.get("deprecated_in"), api.get("replacement"), set(_strings(api.get("kinds"))),
+                             set(_strings(api.get("resources"))), set(_strings(api.get("verbs"))),
+                             _strings(api.get("objects")), set(_strings(api.get("evidence"))),
+                             int(api.get("requests") or 0), _time(api.get("first_seen")), _time(api.get("last_seen")))
+            client.apis[f"{usage.api_version} {' '.join(sorted(usage.kinds))}"] = usage
+    return report
+
+
+def load_clients(audit_logs: Sequence[str], clients_json: str | None, target: KubeVersion, catalog: Catalog,
+                 resources: Iterable[Resource]) -> LoadedClients:
+    """The client usages of the given sources, joined to the workloads of resources."""
+    loaded = LoadedClients()
+    reports: list[ClientsReport] = []
+    if audit_logs:
+        from kcompat.clients.audit import AuditReader
+        from kcompat.clients.resources import resource_map
+
+        report = ClientsReport(target)
+        reader = AuditReader(report, catalog, resource_map())
+        for path in audit_logs:
+            reader.read(path)
+        for stats in report.inputs:
+            if stats.error and not stats.truncated:
+                loaded.errors.append(f"{stats.path}: {stats.error}")
+            elif stats.truncated:
+                loaded.warnings.append(f"{stats.path}: truncated gzip stream after line {stats.lines}; "
+                                       "the events before it were read")
+            if stats.malformed:
+                loaded.warnings.append(f"{stats.path}: {stats.malformed} malformed line(s) skipped")
+        reports.append(report)
+    if clients_json is not None:
+        try:
+            with open(clients_json, encoding="utf-8") as handle:
+                reports.append(report_from_json(json.load(handle), target))
+        except (OSError, ValueError) as error:
+            loaded.errors.append(f"{clients_json}: {error}")
+    usages = [usage for report in reports for usage in client_nodes(report)]
+    loaded.usages = join_workloads(usages, resources)
+    return loaded
+
+
+def _edge_attrs(usage: ClientUsage) -> dict[str, Any]:
+    return {"observed": True, "source": usage.source, "reliability": usage.reliability,
+            "requests": usage.requests, "first_seen": usage.first_seen, "last_seen": usage.last_seen,
+            "status": usage.status, "removed_in": usage.removed_in, "replacement": usage.replacement,
+            "kinds": list(usage.kinds), "clients": [usage.node_id], "identities": [_who(usage)]}
+
+
+def _who(usage: ClientUsage) -> str:
+    if usage.service_account is not None:
+        return f"service account {usage.service_account[0]}/{usage.service_account[1]}"
+    where = f"{usage.namespace}/" if usage.namespace else ""
+    return f"{usage.identity_type.replace('-', ' ')} {where}{usage.name}"
+
+
+def add_clients(built: ServiceGraph, usages: Iterable[ClientUsage]) -> None:
+    """Client nodes (or their workloads) and observed uses-api edges to the built-in API nodes."""
+    graph = built.graph
+    for usage in usages:
+        if usage.api_node not in graph:
+            group, _, version = usage.api_version.rpartition("/")
+            graph.add_node(usage.api_node, kind=m.BUILTIN_API, name=usage.api_version, namespace=None,
+                           group=group, version=version)
+        sources = [w for w in usage.workloads if w in graph]
+        if not sources:
+            if usage.node_id not in graph:
+                graph.add_node(usage.node_id, kind=CLIENT, name=usage.name, namespace=usage.namespace,
+                               source=usage.source, reliability=usage.reliability,
+                               identity_type=usage.identity_type, username=usage.username,
+                               user_agent=usage.user_agent)
+            sources = [usage.node_id]
+        evidence = {"file": usage.source, "line": None, "text": usage.evidence}
+        key = f"{m.USES_API} observed by {usage.source}"
+        for source in sources:
+            if not graph.has_edge(source, usage.api_node, key=key):
+                graph.add_edge(source, usage.api_node, key=key, type=m.USES_API, evidence=[evidence],
+                               **_edge_attrs(usage))
+                continue
+            data = graph.edges[source, usage.api_node, key]
+            data["evidence"].append(evidence)
+            data["requests"] += usage.requests
+            data["kinds"] = sorted(set(data["kinds"]) | set(usage.kinds))
+            for name, value in (("clients", usage.node_id), ("identities", _who(usage))):
+                if value not in data[name]:
+                    data[name].append(value)
+            if usage.first_seen and (not data["first_seen"] or usage.first_seen < data["first_seen"]):
+                data["first_seen"] = usage.first_seen
+            if usage.last_seen and (not data["last_seen"] or usage.last_seen > data["last_seen"]):
+                data["last_seen"] = usage.last_seen
+            if usage.status == "removed":
+                data["status"] = "removed"
+
+
+@dataclass(frozen=True)
+class ClientCall:
+    """One graph node (a workload or a client) still calling a deprecated or removed API."""
+
+    node: str
+    api_version: str
+    kinds: tuple[str, ...]
+    status: str
+    removed_in: str | None
+    replacement: str | None
+    source: str
+    reliability: str
+    requests: int
+    first_seen: str | None
+    last_seen: str | None
+    identities: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+    def describe(self) -> str:
+        source = self.source.replace("-", " ")
+        seen = f", last seen {self.last_seen}" if self.last_seen else ""
+        who = ", ".join(self.identities)
+        name = who if self.node.startswith(f"{CLIENT}:") else f"{self.node} as {who}" if who else self.node
+        requests = f"{self.requests} request{'' if self.requests == 1 else 's'}"
+        return f"{name} ({source}, {requests}{seen})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"node": self.node, "apiVersion": self.api_version, "kinds": list(self.kinds), "status": self.status,
+                "removed_in": self.removed_in, "replacement": self.replacement, "source": self.source,
+                "reliability": self.reliability, "requests": self.requests, "first_seen": self.first_seen,
+                "last_seen": self.last_seen, "clients": list(self.identities), "evidence": list(self.evidence)}
+
+
+def client_calls(graph: Any) -> list[ClientCall]:
+    """Every observed uses-api edge of the graph, as the node that must migrate and its evidence."""
+    calls = []
+    for source, api_node, data in graph.edges(data=True):
+        if not data.get("observed"):
+            continue
+        identities = tuple(data.get("identities") or ())
+        calls.append(ClientCall(
+            source, graph.nodes[api_node]["name"], tuple(data.get("kinds") or ()), data.get("status") or "",
+            data.get("removed_in"), data.get("replacement"), data.get("source") or "", data.get("reliability") or "",
+            int(data.get("requests") or 0), data.get("first_seen"), data.get("last_seen"), identities,
+            tuple(e["text"] for e in data["evidence"])))
+    return sorted(calls, key=lambda c: (c.api_version, c.node))
+
