@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS, ApiLifecycle, minor_text
 from kcompat.checks.context import CheckContext
+from kcompat.fix.registry import fixable
 from kcompat.model import Finding, Severity
 from kcompat.resources import Resource
 
@@ -81,7 +82,7 @@ def _removed(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Fi
             message += f"; already not served by the current version {current}"
     return _finding("removed-api", resource, message, context, replacement, hop,
                     deprecated_in=minor_text(api.deprecated_in) if api.deprecated_in else None,
-                    removed_in=minor_text(removed))
+                    removed_in=minor_text(removed), fixable=fixable(api.api_version, api.kind, context.target))
 
 
 def _deprecated(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Finding:
@@ -98,7 +99,8 @@ def _deprecated(resource: Resource, api: ApiLifecycle, context: CheckContext) ->
         hop = f"{minor_text(api.deprecated_in - 1)} -> {minor_text(api.deprecated_in)}"
     return _finding("deprecated-api", resource, message, context, replacement, hop,
                     deprecated_in=minor_text(api.deprecated_in),
-                    removed_in=minor_text(api.removed_in) if api.removed_in else None)
+                    removed_in=minor_text(api.removed_in) if api.removed_in else None,
+                    fixable=fixable(api.api_version, api.kind, context.target))
 
 
 def _not_yet_served(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Finding:

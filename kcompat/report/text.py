@@ -42,6 +42,8 @@ def _extras(finding: Finding) -> str:
     parts = []
     if finding.hop:
         parts.append(f"breaks at hop {finding.hop}")
+    if finding.details.get("fixable"):
+        parts.append("fixable with kcompat fix")
     if finding.origin.template:
         parts.append(f"template {finding.origin.template}")
     if finding.origin.document is not None and finding.origin.document > 0:

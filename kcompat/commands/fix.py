@@ -1,0 +1,70 @@
+"""`kcompat fix`: rewrite manifests to the replacement APIs of a target Kubernetes version.
+
+Prints a unified diff (stdout); --write replaces the files atomically. Notes and what still
+needs hand work go to stderr. Exit codes: 0 nothing left to fix (everything found was fixable,
+or fixed with --write); 1 a removed API stays that fix cannot rewrite, or --check and files would
+change; 2 usage error, unreadable input, or a file that could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
+
+
+def add_parser(commands: Any) -> None:
+    fix = commands.add_parser("fix", help="rewrite manifests to the replacement APIs (diff, or --write)")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive: *.yaml, *.yml, "
+                     "*.json)")
+    fix.add_argument("-t", "--target-version", help="Kubernetes version to migrate for (default: the newest bundled)")
+    fix.add_argument("--write", action="store_true", help="apply the changes to the files (atomically, per file)")
+    fix.add_argument("--check", action="store_true", help="exit 1 when any file would change (for CI)")
+    fix.add_argument("--templates", action="store_true",
+                     help="in Helm templates, rewrite literal apiVersion lines that need nothing else")
+    fix.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                     help="skip paths matching GLOB (repeatable)")
+    fix.add_argument("-q", "--quiet", action="store_true", help="no notes, only problems")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kcompat.fix.files import fix_context, fix_paths
+
+    target, _ = target_and_current(args.target_version, None)
+    if "-" in args.paths:
+        raise UsageError("fix works on files, not stdin (-)")
+    context = fix_context(target)
+    report = fix_paths(args.paths, args.exclude, context, write=args.write, templates=args.templates)
+    if not args.write:
+        sys.stdout.write("".join(result.diff() for result in report.files))
+    _print_report(report, args.write, args.quiet)
+    if report.errors:
+        return EXIT_USAGE
+    if args.check and any(result.changed for result in report.files):
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if report.blocking else EXIT_OK
+
+
+def _print_report(report: Any, write: bool, quiet: bool) -> None:
+    err = sys.stderr
+    for result in report.files:
+        for change in result.changes:
+            name = f" {change.name}" if change.name else ""
+            verb = "fixed" if write and result.written else "fixable"
+            print(f"{result.path}:{change.line}: {verb}: {change.kind}{name} {change.old} -> {change.new}", file=err)
+            if not quiet:
+                for note in change.notes:
+                    print(f"{result.path}:{change.line}:   note: {note}", file=err)
+        for problem in result.problems:
+            where = f"{result.path}:{problem.line}" if problem.line else result.path
+            label = "needs hand work" if problem.blocking else "note"
+            print(f"{where}: {label}: {problem.message}", file=err)
+    for path, reason in report.errors:
+        print(f"kcompat: error: {path}: {reason}", file=err)
+    changed = sum(1 for r in report.files if r.changed)
+    objects = sum(len(r.changes) for r in report.files)
+    left = sum(1 for r in report.files for p in r.problems if p.blocking)
+    state = "fixed" if write else "would fix"
+    print(f"kcompat fix: {state} {objects} object(s) in {changed} file(s); {left} need hand work", file=err)

@@ -1,0 +1,339 @@
+"""Rewrite one file's text: round-trip only the documents that change, splice them back.
+
+The text is split into documents exactly where kcompat's reader splits it (a line starting with
+`---`, a directives-only chunk joined to the next), so every document that needs no change is
+copied byte for byte. A document that changes is parsed with ruamel.yaml's round-trip loader,
+migrated, dumped with the indentation detected in it, and verified: the dumped text must load
+(with the same PyYAML loader `kcompat check` uses) to exactly the data the migration expects,
+and must no longer raise a removed/deprecated finding. Otherwise it is left as it was and
+reported.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kcompat.checks.api_lifecycle import check_api
+from kcompat.checks.context import CheckContext
+from kcompat.fix.migrations import MIGRATIONS, ManualWork
+from kcompat.fix.registry import Route, route
+from kcompat.resources import Resource, extract
+from kcompat.sources.documents import Document
+from kcompat.sources.yaml_stream import _DOCUMENT_END, _DOCUMENT_START, ParseProblem, _is_directive_only, parse_stream
+
+FIXED_RULES = frozenset({"removed-api", "deprecated-api"})
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    kind: str
+    name: str | None
+    old: str
+    new: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something fix did not change that still needs a human."""
+
+    line: int | None
+    message: str
+    blocking: bool = True
+    """True when a removed/deprecated-at-error finding stays (exit code 1)."""
+
+
+@dataclass
+class TextFix:
+    text: str
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    first_line: int
+
+
+def split_spans(text: str) -> list[Span]:
+    """Document spans covering the whole text, split where kcompat.sources.yaml_stream splits."""
+    starts = [0] + [m.start() for m in _DOCUMENT_START.finditer(text) if m.start() > 0]
+    raw = [(start, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, start in enumerate(starts)]
+    spans: list[Span] = []
+    pending: int | None = None
+    for start, end in raw:
+        begin = start if pending is None else pending
+        if _is_directive_only(text[begin:end]) and end != len(text):
+            pending = begin
+            continue
+        pending = None
+        spans.append(Span(begin, end, text.count("\n", 0, begin)))
+    if pending is not None:
+        spans.append(Span(pending, len(text), text.count("\n", 0, pending)))
+    return spans
+
+
+# ---------------------------------------------------------------- which objects need a change
+
+
+@dataclass(frozen=True)
+class Target:
+    resource: Resource
+    route: Route
+    line: int
+
+
+def _walk(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _line(resource: Resource, offset: int) -> int:
+    origin = resource.origin_of(("apiVersion",))
+    return (origin.line or 1) + offset
+
+
+def _plan(document: Document, context: CheckContext, offset: int, result: TextFix) -> list[Target]:
+    from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS
+
+    targets: list[Target] = []
+    extraction = extract([document])
+    for resource in extraction.resources:
+        if (resource.api_version, resource.kind) in CLIENT_SIDE_KINDS:
+            continue
+        findings = [f for f in check_api(resource, context)
+                    if f.rule in FIXED_RULES and not document.ignores(f.rule)]
+        if not findings:
+            continue
+        found = route(resource.api_version, resource.kind, context.target)
+        line = _line(resource, offset)
+        if found is None:
+            api = context.catalog.lookup(resource.api_version, resource.kind)
+            hints = " ".join(api.migration) if api is not None and api.migration else ""
+            message = findings[0].message.rstrip(".")
+            if hints and api is not None and api.migration[0].rstrip(".").lower() not in message.lower():
+                message += f". {hints.rstrip('.')}"
+            message += "; not rewritten"
+            blocking = any(f.severity.name == "ERROR" for f in findings)
+            result.problems.append(Problem(line, message, blocking))
+            continue
+        targets.append(Target(resource, found, line))
+    return targets
+
+
+# ---------------------------------------------------------------- the round trip
+
+
+def detect_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) for ruamel.yaml, as the document itself indents."""
+    lines = [(len(ln) - len(ln.lstrip(" ")), ln.strip()) for ln in text.splitlines()
+             if ln.strip() and not ln.lstrip().startswith("#")]
+    maps: Counter[int] = Counter()
+    offsets: Counter[int] = Counter()
+    for (indent, content), (next_indent, next_content) in itertools.pairwise(lines):
+        opener = content[2:] if content.startswith("- ") else content
+        parent = indent + 2 if content.startswith("- ") else indent
+        if not re.fullmatch(r"[^\s:#'\"][^:#]*:|['\"][^'\"]*['\"]:", opener):
+            continue
+        if next_content.startswith("- ") or next_content == "-":
+            offsets[next_indent - parent] += 1
+        elif next_indent > parent:
+            maps[next_indent - parent] += 1
+    mapping = maps.most_common(1)[0][0] if maps else 2
+    offset = offsets.most_common(1)[0][0] if offsets else 0
+    return mapping, offset + 2, offset
+
+
+def _ruamel(indent: tuple[int, int, int]) -> Any:
+    from ruamel.yaml import YAML
+
+    handler = YAML(typ="rt")
+    handler.preserve_quotes = True
+    handler.width = 4096
+    mapping, sequence, offset = indent
+    handler.indent(mapping=mapping, sequence=max(sequence, offset + 2), offset=offset)
+    return handler
+
+
+_LEADING = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
+_TRAILING_BLANK = re.compile(r"(?:\n[ \t]*)+\Z")
+_MARKER_LINE = re.compile(r"\A---[ \t]*(?:#[^\r\n]*)?\r?(?:\n|\Z)")
+
+
+def _set_api_version(obj: Any, new: str) -> None:
+    old = obj["apiVersion"]
+    obj["apiVersion"] = type(old)(new) if type(old) is not str and isinstance(old, str) else new
+
+
+def _apply(obj: Any, target: Target) -> list[str]:
+    notes = MIGRATIONS[target.route.migration](obj, target.resource.api_version, target.route.api_version)
+    _set_api_version(obj, target.route.api_version)
+    return notes
+
+
+class _Unsafe(Exception):
+    pass
+
+
+def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
+    """Migrate targets inside part (a document's text without marker and end marker)."""
+    crlf = "\r\n" in part
+    work = part.replace("\r\n", "\n") if crlf else part
+    head = _LEADING.match(work)
+    prefix = work[: head.end()] if head else ""
+    body = work[len(prefix):]
+    tail_match = _TRAILING_BLANK.search(body)
+    suffix = body[tail_match.start() + 1:] if tail_match else ""
+    core = body[: len(body) - len(suffix)]
+    if any(ln.startswith("%") for ln in core.splitlines()):
+        raise _Unsafe("document has YAML directives")
+    handler = _ruamel(detect_indent(core))
+    tree = handler.load(core)
+    for target in targets:
+        _apply(_walk(tree, target.resource.path), target)
+    out = io.StringIO()
+    handler.dump(tree, out)
+    dumped = out.getvalue()
+    if not core.endswith("\n") and dumped.endswith("\n"):
+        dumped = dumped[:-1]
+    loaded = yaml.load(dumped, Loader=_loader())
+    if loaded != data:
+        raise _Unsafe("the rewritten document would not load to the expected data")
+    text = prefix + dumped + suffix
+    return text.replace("\n", "\r\n") if crlf else text
+
+
+def _loader() -> Any:
+    from kcompat.sources import yaml_stream
+
+    return yaml_stream._Loader
+
+
+def fix_text(text: str, path: str, context: CheckContext) -> TextFix:
+    result = TextFix(text)
+    pieces: list[str] = []
+    for span in split_spans(text):
+        chunk = text[span.start:span.end]
+        pieces.append(_fix_chunk(chunk, span, path, context, result))
+    new_text = "".join(pieces)
+    result.text = new_text
+    return result
+
+
+def _fix_chunk(chunk: str, span: Span, path: str, context: CheckContext, result: TextFix) -> str:
+    if "apiVersion" not in chunk:
+        return chunk
+    end = _DOCUMENT_END.search(chunk)
+    parsed_part, end_tail = (chunk[: end.start()], chunk[end.start():]) if end else (chunk, "")
+    documents = [item for item in parse_stream(parsed_part, path) if not isinstance(item, ParseProblem)]
+    if len(documents) != 1:
+        return chunk
+    document = documents[0]
+    targets = _plan(document, context, span.first_line, result)
+    if not targets:
+        return chunk
+    marker = _MARKER_LINE.match(parsed_part) if parsed_part.startswith("---") else None
+    if parsed_part.startswith("---") and marker is None:
+        for target in targets:
+            result.problems.append(Problem(target.line, "content on the `---` line; not rewritten"))
+        return chunk
+    head = marker.group() if marker else ""
+    expected = copy.deepcopy(document.data)
+    ready: list[Target] = []
+    notes: dict[int, list[str]] = {}
+    for index, target in enumerate(targets):
+        obj = copy.deepcopy(_walk(expected, target.resource.path))
+        try:
+            notes[index] = _apply(obj, target)
+        except ManualWork as work:
+            result.problems.append(Problem(target.line, f"{_describe(target)}: {work}; not rewritten"))
+            continue
+        _replace(expected, target.resource.path, obj)
+        ready.append(target)
+    if not ready:
+        return chunk
+    try:
+        new_part = _round_trip(parsed_part[len(head):], expected, ready)
+    except _Unsafe as error:
+        for target in ready:
+            result.problems.append(Problem(target.line, f"{_describe(target)}: {error}; not rewritten"))
+        return chunk
+    except Exception as error:  # ruamel.yaml raises many types on odd input
+        for target in ready:
+            result.problems.append(Problem(target.line, f"{_describe(target)}: cannot round-trip this document "
+                                           f"({type(error).__name__}); not rewritten"))
+        return chunk
+    new_chunk = head + new_part + end_tail
+    remaining, invalid = _recheck(new_chunk, path, context)
+    if remaining:
+        for target in ready:
+            result.problems.append(Problem(target.line, f"{_describe(target)}: still flagged after rewriting "
+                                           f"({remaining[0]}); not rewritten"))
+        return chunk
+    for message in invalid:
+        result.problems.append(Problem(ready[0].line, f"after the rewrite: {message}"))
+    for index, target in enumerate(targets):
+        if target in ready:
+            resource = target.resource
+            result.changes.append(Change(target.line, resource.kind, resource.name, resource.api_version,
+                                         target.route.api_version, tuple(notes.get(index, []))))
+    return new_chunk
+
+
+def _replace(data: Any, path: tuple[str | int, ...], value: Any) -> None:
+    if not path:
+        data.clear()
+        data.update(value)
+        return
+    _walk(data, path[:-1])[path[-1]] = value
+
+
+def _recheck(text: str, path: str, context: CheckContext) -> tuple[list[str], list[str]]:
+    """Lifecycle findings (the rewrite is refused) and schema errors (reported) of rewritten text."""
+    lifecycle: list[str] = []
+    schema: list[str] = []
+    for item in parse_stream(text, path):
+        if isinstance(item, ParseProblem):
+            lifecycle.append(item.message)
+            continue
+        for resource in extract([item]).resources:
+            lifecycle.extend(f.message for f in check_api(resource, context)
+                             if f.rule in FIXED_RULES and not item.ignores(f.rule))
+            schema.extend(_schema_errors(resource, context))
+    return lifecycle, schema
+
+
+def _schema_errors(resource: Resource, context: CheckContext) -> list[str]:
+    """Schema validation, when the pipeline has it (kcompat/checks/schema_rules.py)."""
+    if getattr(context, "schema", None) is None:
+        return []
+    try:
+        from kcompat.checks import schema_rules
+    except ImportError:
+        return []
+    check = getattr(schema_rules, "check_schema", None)
+    if check is None:
+        return []
+    return [f"{f.rule}: {f.message}" for f in check(resource, context) if f.rule == "schema"]
+
+
+def _describe(target: Target) -> str:
+    resource = target.resource
+    name = f" {resource.name}" if resource.name else ""
+    return f"{resource.api_version} {resource.kind}{name}"
