@@ -17,6 +17,11 @@ Writer = Callable[["CheckResult", TextIO], None]
 CHECK_FORMATS: dict[str, str] = {
     "text": "kcompat.report.text:write_text",
     "json": "kcompat.report.json_report:write_json",
+    "sarif": "kcompat.report.sarif:write_sarif",
+    "junit": "kcompat.report.junit:write_junit",
+    "github": "kcompat.report.github:write_github",
+    "markdown": "kcompat.report.markdown_check:write_markdown",
+    "csv": "kcompat.report.csv_report:write_csv",
 }
 
 

@@ -1,0 +1,204 @@
+"""The data of `kcompat report`: check findings, the upgrade plan and the dependency graph, as plain values.
+
+The report consumes the plan and the graph through their JSON dicts (`plan_json`, `graph_json`), so
+fields added to them later (rollout strategies, new node kinds) flow through without changes here;
+renderers read optional fields with `.get`. Nothing here depends on time or on dict/set iteration
+order that is not sorted, so a report of the same input is byte-for-byte the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kcompat import __version__
+
+# Rules whose findings are about an API's lifecycle: they get the API's migration instructions.
+LIFECYCLE_RULES = frozenset({"removed-api", "deprecated-api", "not-yet-served", "off-by-default-api"})
+# Rules `kcompat fix` acts on, when not suppressed (docs/fix.md: "What is touched").
+FIX_RULES = frozenset({"removed-api", "deprecated-api"})
+NO_HOP = "not tied to a hop"
+
+
+@dataclass
+class ApiSection:
+    """One apiVersion/kind with lifecycle findings: how to migrate it and where it is used."""
+
+    api_version: str
+    kind: str
+    anchor: str
+    replacement: str | None
+    deprecated_in: str | None
+    removed_in: str | None
+    migration: list[str]
+    notes: list[str]
+    fixable: bool
+    fix_to: str | None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.api_version} {self.kind}"
+
+
+@dataclass
+class ReportData:
+    current: str
+    target: str
+    paths: list[str]
+    check: dict[str, Any]
+    """`kcompat check -o json` of the inputs at the target, with the current version (hops)."""
+    plan: dict[str, Any]
+    """`kcompat plan -o json`."""
+    graph: dict[str, Any]
+    """`kcompat graph -o json`."""
+    mermaid: str
+    """`kcompat graph -o mermaid`."""
+    apis: list[ApiSection]
+    other_findings: list[dict[str, Any]]
+    version: str = __version__
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        summary: dict[str, Any] = self.check["summary"]
+        return summary
+
+    @property
+    def active_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.check["findings"] if not f["suppressed"]]
+
+    @property
+    def fixable_findings(self) -> list[dict[str, Any]]:
+        return [f for f in self.check["findings"] if f.get("fixable")]
+
+    def by_hop(self) -> list[tuple[str, int]]:
+        """Active findings per upgrade hop, in hop order; findings without a hop last."""
+        counts = Counter(f.get("hop") or NO_HOP for f in self.active_findings)
+        return sorted(counts.items(), key=lambda item: hop_sort_key(item[0]))
+
+    def by_severity(self) -> list[tuple[str, int]]:
+        return [("error", self.summary["errors"]), ("warning", self.summary["warnings"]),
+                ("info", self.summary["info"])]
+
+
+def hop_sort_key(name: str) -> tuple[int, int, str]:
+    numbers = [int(n) for n in re.findall(r"\d+", name)]
+    if name == NO_HOP or len(numbers) < 2:
+        return (1, 0, name)
+    return (0, numbers[0] * 1000 + numbers[1], name)
+
+
+def hop_text(name: str | None) -> str:
+    """A hop name for people: `1.24 → 1.25`."""
+    return (name or "—").replace(" -> ", " → ")
+
+
+def anchor_of(text: str) -> str:
+    return "api-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def object_text(finding: dict[str, Any]) -> str:
+    """`Kind namespace/name` of a check JSON finding ("" when it is about no object)."""
+    if not finding.get("kind"):
+        return ""
+    name = finding.get("name") or "(unnamed)"
+    if finding.get("namespace"):
+        name = f"{finding['namespace']}/{name}"
+    return f"{finding['kind']} {name}"
+
+
+def location_text(finding: dict[str, Any]) -> str:
+    path = str(finding.get("path") or finding.get("file") or "")
+    line = finding.get("line")
+    return f"{path}:{line}" if line is not None else path
+
+
+def node_label(node: dict[str, Any]) -> tuple[str, str]:
+    """Two lines naming a graph node: its kind and its name (from the graph JSON)."""
+    kind = node.get("kind", "")
+    if node.get("k8s_kind"):
+        name = str(node.get("name") or "")
+        return str(node["k8s_kind"]), f"{node['namespace']}/{name}" if node.get("namespace") else name
+    if kind == "builtin-api":
+        return "API", str(node.get("name") or node["id"])
+    if kind == "app-api":
+        return "app API", str(node.get("name") or node["id"])
+    if kind == "crd-version":
+        flags = ", ".join(f for f in ("served", "storage") if node.get(f)) or "not served"
+        return f"CRD version ({flags})", str(node.get("name") or node["id"])
+    return str(kind or "node"), str(node.get("name") or node["id"])
+
+
+def _sections(check: dict[str, Any], target: Any) -> tuple[list[ApiSection], list[dict[str, Any]]]:
+    from kcompat.catalog.lifecycle import load_catalog, minor_text
+    from kcompat.fix.registry import fixable, route
+
+    catalog = load_catalog()
+    sections: dict[tuple[str, str], ApiSection] = {}
+    others: list[dict[str, Any]] = []
+    for finding in check["findings"]:
+        api_version, kind = finding.get("apiVersion"), finding.get("kind")
+        finding["fixable"] = bool(
+            finding["rule"] in FIX_RULES and not finding["suppressed"]
+            and isinstance(api_version, str) and isinstance(kind, str)
+            and fixable(api_version, kind, target))
+        api = (catalog.lookup(api_version, kind) if finding["rule"] in LIFECYCLE_RULES
+               and isinstance(api_version, str) and isinstance(kind, str) else None)
+        if api is None or not isinstance(api_version, str) or not isinstance(kind, str):
+            others.append(finding)
+            continue
+        section = sections.get((api_version, kind))
+        if section is None:
+            fix_route = route(api_version, kind, target)
+            section = ApiSection(
+                api_version, kind, anchor_of(f"{api_version} {kind}"),
+                catalog.replacement_at(api, target),
+                minor_text(api.deprecated_in) if api.deprecated_in is not None else None,
+                minor_text(api.removed_in) if api.removed_in is not None else None,
+                list(api.migration), list(api.notes), fixable(api_version, kind, target),
+                fix_route.api_version if fix_route else None)
+            sections[(api_version, kind)] = section
+        section.findings.append(finding)
+    return [sections[key] for key in sorted(sections)], others
+
+
+def build_report(paths: Sequence[str], check: dict[str, Any], plan: dict[str, Any], graph: dict[str, Any],
+                 mermaid: str, target: Any) -> ReportData:
+    """Put the three JSON documents together; marks each check finding `fixable`."""
+    apis, others = _sections(check, target)
+    return ReportData(plan["current"], plan["target"], list(paths), check, plan, graph, mermaid, apis, others)
+
+
+def gather(paths: Sequence[str], exclude: Sequence[str], ignore: frozenset[str], current: Any, target: Any,
+           skip_schema: bool = False) -> tuple[ReportData, list[tuple[str, str]]]:
+    """Run check, graph and plan on the inputs; (the report, unreadable inputs as (path, reason))."""
+    import argparse
+
+    from kcompat.catalog.lifecycle import load_catalog
+    from kcompat.checks.context import CheckContext
+    from kcompat.graph import render
+    from kcompat.graph.build import build_graph
+    from kcompat.graph.plan import make_plan
+    from kcompat.pipeline import InputError, check_inputs, load_all
+    from kcompat.report.json_report import result_to_json
+    from kcompat.resources import extract
+    from kcompat.schema.options import add_crd_sources, schema_settings
+
+    catalog = load_catalog()
+    loaded = list(load_all(paths, exclude))
+    inputs = [item for item in loaded if not isinstance(item, InputError)]
+    errors = [(item.path, item.reason) for item in loaded if isinstance(item, InputError)]
+    # the same schema settings as `kcompat check` (so the counts are the same as its JSON)
+    schema, crd_sources = schema_settings(argparse.Namespace(skip_schema=skip_schema), target,
+                                          list(paths), list(exclude))
+    result = check_inputs(loaded, CheckContext(catalog, target, current, schema), ignore)
+    add_crd_sources(result, crd_sources, ignore)
+    resources = [resource for item in inputs for resource in extract(item.documents).resources]
+    built = build_graph(resources, catalog)
+    plan = make_plan(built, inputs, CheckContext(catalog, target, current))
+    data = build_report(paths, result_to_json(result), render.plan_json(plan), render.graph_json(built),
+                        render.graph_mermaid(built), target)
+    return data, errors
