@@ -15,7 +15,7 @@ from kcompat import __version__
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
 # Command name -> module in kcompat.commands (add new commands here).
-COMMANDS = ("check", "explain", "versions")
+COMMANDS = ("check", "explain", "versions", "schemas", "graph", "plan", "fix", "clients", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
