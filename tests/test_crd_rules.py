@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import FIXTURES, Run
 from kcompat.model import Origin
 from kcompat.schema.crds import parse_crd
-from tests.conftest import FIXTURES, Run
 
 CLI = Callable[..., Run]
 Write = Callable[[str, str], Path]

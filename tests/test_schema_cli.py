@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, Run
+from conftest import FIXTURES, Run
 
 CLI = Callable[..., Run]
 Write = Callable[[str, str], Path]
