@@ -99,3 +99,9 @@ def definitions_by_minor(artifacts: list[Artifact], cache: Path) -> dict[int, di
             definitions = document.get("definitions") or document.get("$defs") or {}
             found[minor] = (strict, definitions)
     return {minor: defs for minor, (_strict, defs) in sorted(found.items())}
+
+
+if __name__ == "__main__":
+    # `python scripts/upstream.py`: download and verify the pinned artifacts into the cache
+    for pinned in pinned_artifacts():
+        print(fetch(pinned, DEFAULT_CACHE))
