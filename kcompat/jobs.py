@@ -22,11 +22,13 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from kcompat import limits
 from kcompat.checks.context import CheckContext
-from kcompat.model import Finding
-from kcompat.pipeline import Check, CheckResult, InputError, check_loaded
+from kcompat.model import Finding, Origin
+from kcompat.pipeline import Check, CheckResult, InputError, check_loaded, internal_error
 from kcompat.sources.discover import STDIN, Missing, discover
 from kcompat.sources.load import LoadedInput, load_input
+from kcompat.sources.reading import read_input
 
 if TYPE_CHECKING:
     from kcompat.schema.crds import Crd
@@ -96,8 +98,7 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 def _mentions_crd(path: str) -> bool:
     """Whether a file may hold a CRD: a byte search (files with a BOM are always parsed)."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_input(path, limits.MAX_FILE_BYTES + 1)
     except OSError:
         return False
     return _MARKER in raw or raw.startswith(_BOMS)
@@ -181,11 +182,53 @@ def _enough_work(files: list[str]) -> bool:
 
 def _pooled(files: list[str], context: CheckContext, ignore: frozenset[str], checks: Sequence[Check],
             jobs: int) -> Iterator[dict[str, Any] | InputError]:
+    """Results in input order. A worker that dies (killed, out of memory, a crash in C) does not
+    hang or lose the run: the first file without a result is checked again alone, in a process of
+    its own, and reported as an internal error if that process dies too; a new pool takes the rest."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(32, len(files) // (jobs * 8)))
-    with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(context, ignore, tuple(checks))) as pool:
-        yield from pool.imap(_check_in_worker, files, chunksize=chunk)
+    start = 0
+    while start < len(files):
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(), initializer=_init_worker,
+                                     initargs=(context, ignore, tuple(checks))) as pool:
+                for part in pool.map(_check_in_worker, files[start:], chunksize=chunk):
+                    yield part
+                    start += 1
+            return
+        except BrokenProcessPool:
+            yield _isolated(files[start], context, ignore, checks)
+            start += 1
+
+
+def _isolated(path: str, context: CheckContext, ignore: frozenset[str],
+              checks: Sequence[Check]) -> dict[str, Any] | InputError:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(), initializer=_init_worker,
+                                 initargs=(context, ignore, tuple(checks))) as pool:
+            return pool.submit(_check_in_worker, path).result()
+    except BrokenProcessPool:
+        return _crashed(path, context, "the worker process checking this file died (killed, out of memory "
+                        "or crashed)")
+
+
+def _crashed(path: str, context: CheckContext, what: str) -> dict[str, Any]:
+    part = CheckResult(context)
+    part.files += 1
+    part.checked_files.append(path)
+    part.findings.append(internal_error(Origin(path, None, None, None), what))
+    return _fields(part)
+
+
+def _fields(part: CheckResult) -> dict[str, Any]:
+    return {f.name: getattr(part, f.name) for f in dataclasses.fields(part) if f.name != "context"}
 
 
 def _init_worker(context: CheckContext, ignore: frozenset[str], checks: Sequence[Check]) -> None:
@@ -201,12 +244,17 @@ def _check_in_worker(path: str) -> dict[str, Any] | InputError:
 def _check_file(path: str, context: CheckContext, ignore: frozenset[str],
                 checks: Sequence[Check]) -> dict[str, Any] | InputError:
     """One file's share of a CheckResult, as plain fields (the context is not sent back)."""
-    loaded = _preloaded.pop(path, None) or load_input(path)
-    if loaded.unreadable is not None:
-        return InputError(loaded.path, loaded.unreadable)
-    part = CheckResult(context)
-    check_loaded(part, loaded, context, ignore, checks)
-    return {f.name: getattr(part, f.name) for f in dataclasses.fields(part) if f.name != "context"}
+    try:
+        loaded = _preloaded.pop(path, None) or load_input(path)
+        if loaded.unreadable is not None:
+            return InputError(loaded.path, loaded.unreadable)
+        part = CheckResult(context)
+        check_loaded(part, loaded, context, ignore, checks)
+    except Exception as error:  # reported for this file, never a lost file or a traceback
+        from kcompat.pipeline import describe_crash
+
+        return _crashed(path, context, f"checking this file failed: {describe_crash(error)}")
+    return _fields(part)
 
 
 def _merge(result: CheckResult, part: dict[str, Any] | InputError) -> None:

@@ -15,3 +15,12 @@ MAX_EXPANDED_NODES = 1_000_000
 
 MAX_DOCUMENTS_PER_FILE = 100_000
 """Documents beyond this count in one file are not read."""
+
+MAX_SCALAR_BYTES = 4 * 1024 * 1024
+"""Longest single scalar (string) accepted in a document, in characters. The API server refuses
+objects over about 1.5 MiB (etcd's request limit), so a longer scalar is not a manifest."""
+
+# Total work per run is linear in the input: every file is read once (twice for files that
+# mention CustomResourceDefinition), each bounded by the limits above, so one run costs at most
+# about (number of files) x (the cost of one MAX_FILE_BYTES file). There is no separate cap on
+# the number of files: a directory is walked lazily and files are checked one at a time.

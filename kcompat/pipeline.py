@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -10,7 +12,7 @@ from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.context import CheckContext
 from kcompat.checks.crd_rules import check_custom
 from kcompat.checks.schema_rules import check_schema
-from kcompat.model import Finding, ObjectRef, Origin
+from kcompat.model import Finding, ObjectRef, Origin, Severity
 from kcompat.resources import Resource, extract
 from kcompat.sources.discover import Missing, discover
 from kcompat.sources.load import LoadedInput, load_input
@@ -18,6 +20,9 @@ from kcompat.sources.load import LoadedInput, load_input
 Check = Callable[[Resource, CheckContext], Iterable[Finding]]
 
 DEFAULT_CHECKS: tuple[Check, ...] = (check_api, check_schema, check_custom)
+
+INTERNAL_ERROR = "internal-error"
+"""Rule of the finding that replaces a check that crashed on an object (see internal_error)."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,25 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
         if is_custom(resource, context):
             result.custom_resources += 1
         for check in checks:
-            for finding in check(resource, context):
-                result.findings.append(_suppress(finding, resource, ignore))
+            try:
+                found = list(check(resource, context))
+            except Exception as error:  # a bug must not drop the file or hide its other findings
+                found = [internal_error(resource.origin_of(), f"{getattr(check, '__name__', 'a check')} failed "
+                                        f"on this object: {describe_crash(error)}", resource.ref())]
+            result.findings.extend(_suppress(finding, resource, ignore) for finding in found)
+
+
+def internal_error(origin: Origin, what: str, ref: ObjectRef | None = None) -> Finding:
+    """A finding for a crash inside kcompat: reported (and failing the run), never lost."""
+    return Finding(INTERNAL_ERROR, Severity.ERROR, f"internal error, please report it: {what}; "
+                   "the object was not fully checked", origin, ref)
+
+
+def describe_crash(error: BaseException) -> str:
+    """The exception type and the kcompat line that raised it (never its message: it may quote input)."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "kcompat" in frame.filename]
+    place = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{place}"
 
 
 def check_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContext,

@@ -107,8 +107,9 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
             continue  # resources.extract reports it (invalid-object)
         details: dict[str, Any] = {"field": field_path(path), "expected": problem.expected,
                                    "schemaVersion": version}
-        if problem.got is not None:
-            details["got"] = problem.got
+        got_text = _masked(problem.got) if problem.got is not None and _secret_value(resource, path) else problem.got
+        if got_text is not None:
+            details["got"] = got_text
         if problem.code == "required":
             assert problem.field is not None
             full = (*path, problem.field)
@@ -120,10 +121,23 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
                 message = f"{field_path(full)} is required by {where} but missing"
                 origin = resource.origin_of(path)
         else:
-            got = f", got {problem.got}" if problem.got is not None else ""
+            got = f", got {got_text}" if got_text is not None else ""
             message = f"{field_path(path)}: expected {problem.expected}{got} ({short})"
             origin = resource.origin_of(path)
         yield Finding("schema", RULES["schema"], message, origin, resource.ref(), details=details)
+
+
+def _secret_value(resource: Resource, path: tuple[str | int, ...]) -> bool:
+    """Whether a path holds a Secret's payload, whose values are never echoed in findings."""
+    return resource.kind == "Secret" and resource.api_version == "v1" and path[:1] in (("data",), ("stringData",))
+
+
+def _masked(got: str) -> str:
+    """`string "hunter2"` -> `string (value not shown: Secret data)`; shapes (`an object`) stay."""
+    word = got.split(" ", 1)[0]
+    if word in ("string", "integer", "number", "boolean"):
+        return f"{word} (value not shown: Secret data)"
+    return got
 
 
 def _unknown(resource: Resource, problem: Problem, context: CheckContext, where: str,

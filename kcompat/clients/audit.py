@@ -21,6 +21,7 @@ from typing import IO, Any
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.clients.model import AUDIT_LOG, ClientsReport, Identity, InputStats, flagged, judge
 from kcompat.clients.resources import ResourceMap, plural_of
+from kcompat.sources.reading import open_input
 from kcompat.versions import KubeVersion
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -48,7 +49,7 @@ def prefilter(catalog: Catalog, target: KubeVersion) -> re.Pattern[bytes]:
 def _open(path: str, stack: ExitStack) -> IO[bytes]:
     if path == "-":
         return sys.stdin.buffer
-    return stack.enter_context(open(path, "rb", buffering=0))
+    return stack.enter_context(open_input(path, allow_fifo=True))
 
 
 class TruncatedGzip(Exception):
@@ -220,7 +221,7 @@ class AuditReader:
             stats.bad_line(number, "not an audit.k8s.io Event")
             return
         stage = event.get("stage")
-        if stage is not None and stage not in COUNTED_STAGES:
+        if stage is not None and (not isinstance(stage, str) or stage not in COUNTED_STAGES):
             stats.other_stages += 1
             return
         ref = event.get("objectRef")

@@ -14,6 +14,7 @@ from kcompat.catalog.lifecycle import Catalog
 from kcompat.clients.model import METRICS, ClientsReport, InputStats, MetricApi, judge
 from kcompat.clients.prometheus import Exposition, parse
 from kcompat.clients.resources import ResourceMap
+from kcompat.sources.reading import open_input
 
 METRIC = "apiserver_requested_deprecated_apis"
 
@@ -67,7 +68,7 @@ def read_metrics_file(path: str, report: ClientsReport, catalog: Catalog, resour
     import io
 
     try:
-        with open(path, "rb") as raw:
+        with open_input(path, allow_fifo=True) as raw:
             text: Iterable[str]
             if raw.peek(2)[:2] == b"\x1f\x8b":
                 text = io.TextIOWrapper(gzip.GzipFile(fileobj=raw, mode="rb"), encoding="utf-8", errors="replace")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from kcompat.fix.rewrite import Change, Problem, fix_text
 from kcompat.fix.templates import fix_template, is_template
 from kcompat.fix.writer import WriteError, atomic_write
 from kcompat.sources.discover import Missing, discover
-from kcompat.sources.reading import Undecodable, decode
+from kcompat.sources.reading import Undecodable, decode, read_input
 from kcompat.versions import KubeVersion
 
 
@@ -65,10 +66,40 @@ def fix_context(target: KubeVersion) -> CheckContext:
     return CheckContext(catalog, target)
 
 
+_HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_SECRET_KIND = re.compile(r"^[ \t]*(?:-[ \t]+)?kind:[ \t]*[\"']?Secret[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+HIDDEN = "(a line of a Secret, not shown)\n"
+
+
+def _secret_lines(text: str) -> set[int]:
+    """1-based numbers of the lines of documents that are Secrets (never echoed in a diff)."""
+    hidden: set[int] = set()
+    line = 1
+    for chunk in re.split(r"(?m)^(?=---(?:[ \t\r]|$))", text):
+        count = chunk.count("\n") + (0 if chunk.endswith("\n") else 1)
+        if _SECRET_KIND.search(chunk):
+            hidden.update(range(line, line + count))
+        line += chunk.count("\n")
+    return hidden
+
+
 def unified_diff(before: str, after: str, path: str) -> str:
+    hidden_old, hidden_new = _secret_lines(before), _secret_lines(after)
     lines: list[str] = []
+    old = new = 0
     for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                      f"a/{path.lstrip('/')}", f"b/{path.lstrip('/')}"):
+        hunk = _HUNK.match(line)
+        if hunk:
+            old, new = int(hunk.group(1)), int(hunk.group(2))
+        elif line.startswith(("---", "+++")) and not old and not new:
+            pass
+        elif line[:1] in (" ", "-", "+"):
+            secret = (line[:1] != "+" and old in hidden_old) or (line[:1] != "-" and new in hidden_new)
+            old += line[:1] != "+"
+            new += line[:1] != "-"
+            if secret:
+                line = line[:1] + HIDDEN
         lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(lines)
 
@@ -76,8 +107,7 @@ def unified_diff(before: str, after: str, path: str) -> str:
 def fix_file(path: str, context: CheckContext, templates: bool = False) -> FileResult | str:
     """The fixed text of one file, or why it cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limits.MAX_FILE_BYTES + 1)
+        raw = read_input(path, limits.MAX_FILE_BYTES + 1)
     except OSError as error:
         return error.strerror or str(error)
     if len(raw) > limits.MAX_FILE_BYTES:

@@ -182,6 +182,8 @@ def _set_api_version(obj: Any, new: str) -> None:
 
 
 def _apply(obj: Any, target: Target) -> list[str]:
+    if not isinstance(obj, dict) or "apiVersion" not in obj:
+        raise ManualWork("an item of a typed list without its own apiVersion")
     notes = MIGRATIONS[target.route.migration](obj, target.resource.api_version, target.route.api_version)
     _set_api_version(obj, target.route.api_version)
     return notes
@@ -263,6 +265,12 @@ def _fix_chunk(chunk: str, span: Span, path: str, context: CheckContext, result:
             notes[index] = _apply(obj, target)
         except ManualWork as work:
             result.problems.append(Problem(target.line, f"{_describe(target)}: {work}; not rewritten"))
+            continue
+        except Exception as error:  # a migration that trips on an odd shape leaves the document alone
+            from kcompat.pipeline import describe_crash
+
+            result.problems.append(Problem(target.line, f"{_describe(target)}: internal error, please report it "
+                                           f"({describe_crash(error)}); not rewritten"))
             continue
         _replace(expected, target.resource.path, obj)
         ready.append(target)

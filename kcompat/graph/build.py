@@ -202,6 +202,9 @@ class _Builder:
     def add_node(self, node_id: str, kind: str, **attrs: Any) -> None:
         if node_id not in self.graph:
             self.graph.add_node(node_id, kind=kind, **attrs)
+        elif "kind" not in self.graph.nodes[node_id]:
+            # created bare by an edge that came first (a custom resource before its CRD)
+            self.graph.nodes[node_id].update(kind=kind, **attrs)
 
     def selected(self, namespace: str, selector: dict[str, Any]) -> list[str]:
         match_labels = _str_map(selector.get("matchLabels")) if (
@@ -436,7 +439,8 @@ class _Builder:
                       **{k: v for k, v in attrs.items() if v is not None})
 
     def _ingress(self, obj: _Object) -> None:
-        spec = _get(obj.resource.obj, "spec") or {}
+        spec = _get(obj.resource.obj, "spec")
+        spec = spec if isinstance(spec, dict) else {}
         backends: list[tuple[tuple[str | int, ...], Any]] = [
             (("spec", "defaultBackend"), spec.get("defaultBackend")), (("spec", "backend"), spec.get("backend"))]
         for r, rule in _items(spec.get("rules")):
@@ -478,7 +482,8 @@ class _Builder:
         self._client_config(obj, _get(obj.resource.obj, "spec", "service"), ("spec", "service"), m.AGGREGATED_API)
 
     def _crd(self, obj: _Object) -> None:
-        spec = _get(obj.resource.obj, "spec") or {}
+        spec = _get(obj.resource.obj, "spec")
+        spec = spec if isinstance(spec, dict) else {}
         name = obj.resource.name or ""
         versions = crd_versions(obj.resource)
         for version, served, storage, index in versions:
@@ -526,7 +531,8 @@ class _Builder:
 
 def crd_versions(resource: Resource) -> list[tuple[str, bool, bool, int | None]]:
     """(version, served, storage, index in spec.versions) of a CRD (v1 and v1beta1 shapes)."""
-    spec = _get(resource.obj, "spec") or {}
+    spec = _get(resource.obj, "spec")
+    spec = spec if isinstance(spec, dict) else {}
     result: list[tuple[str, bool, bool, int | None]] = []
     for index, item in _items(spec.get("versions")):
         if isinstance(item, dict) and isinstance(item.get("name"), str):

@@ -147,9 +147,9 @@ class RolloutAdvisor:
         for _, resource in sorted(self.resources.items()):
             namespace = resource.namespace or "default"
             if resource.kind == "VirtualService" and resource.group.startswith("networking.istio.io"):
-                for h, route in enumerate(_get(resource.obj, "spec", "http") or []):
+                for h, route in enumerate(_list(_get(resource.obj, "spec", "http"))):
                     weights: dict[str, list[Weight]] = {}
-                    for d, dest in enumerate(_get(route, "route") or []):
+                    for d, dest in enumerate(_list(_get(route, "route"))):
                         host = str(_get(dest, "destination", "host") or "")
                         name, _, rest = host.partition(".")
                         ns = rest.split(".")[0] if rest else namespace
@@ -163,9 +163,9 @@ class RolloutAdvisor:
                         if len(items) > 1:
                             self.splitters.setdefault(service, []).append(Splitter("virtualservice", resource, items))
             elif resource.kind == "HTTPRoute" and resource.group == "gateway.networking.k8s.io":
-                for r, rule in enumerate(_get(resource.obj, "spec", "rules") or []):
+                for r, rule in enumerate(_list(_get(resource.obj, "spec", "rules"))):
                     weighted: list[Weight] = []
-                    for b, ref in enumerate(_get(rule, "backendRefs") or []):
+                    for b, ref in enumerate(_list(_get(rule, "backendRefs"))):
                         weight = _get(ref, "weight")
                         if isinstance(weight, int):
                             weighted.append((str(_get(ref, "name")), weight,
@@ -315,6 +315,10 @@ class RolloutAdvisor:
 
 # -- text edits ------------------------------------------------------------------------------
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _read(path: str) -> str | None:
     try:
         return Path(path).read_text(encoding="utf-8")
@@ -352,11 +356,14 @@ def _append_copy(resource: Resource, name: str, labels: dict[str, str], title: s
                  replicas: int | None = None) -> Change:
     """A copy of a workload under another name, with extra labels on it, its selector and its pods."""
     data = copy.deepcopy(resource.obj)
-    data.setdefault("metadata", {})["name"] = name
+    if not isinstance(data.get("metadata"), dict):
+        data["metadata"] = {}
+    data["metadata"]["name"] = name
     for path in (("metadata",), ("spec", "template", "metadata")):
         holder = _get(data, *path)
         if isinstance(holder, dict):
-            holder["labels"] = {**(holder.get("labels") or {}), **labels}
+            current = holder.get("labels")
+            holder["labels"] = {**(current if isinstance(current, dict) else {}), **labels}
     selector = _get(data, "spec", "selector")
     if isinstance(selector, dict) and isinstance(selector.get("matchLabels"), dict):
         selector["matchLabels"] = {**selector["matchLabels"], **labels}

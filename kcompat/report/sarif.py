@@ -72,6 +72,9 @@ RULES: dict[str, tuple[Severity, str, str]] = {
                   "validated."),
     "crd-invalid": (Severity.ERROR, "Invalid CustomResourceDefinition",
                     "The CustomResourceDefinition itself is malformed."),
+    "internal-error": (Severity.ERROR, "kcompat failed on this input",
+                       "A bug in kcompat stopped it from checking this object or file completely; it is "
+                       "reported (and fails the run) rather than counted as clean. Please report it."),
 }
 
 

@@ -24,7 +24,7 @@ from kcompat.sources.discover import STDIN, Missing, discover
 from kcompat.sources.documents import Document
 from kcompat.sources.load import LoadedInput
 from kcompat.sources.positions import FieldPath
-from kcompat.sources.reading import Undecodable, decode
+from kcompat.sources.reading import Undecodable, decode, read_input
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 
 
@@ -63,8 +63,7 @@ def crds_in_loaded(inputs: Iterable[object]) -> list[Crd]:
 
 def _read(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limits.MAX_FILE_BYTES + 1)
+        raw = read_input(path, limits.MAX_FILE_BYTES + 1)
     except OSError:
         return None
     return raw if len(raw) <= limits.MAX_FILE_BYTES else None

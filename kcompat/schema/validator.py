@@ -339,7 +339,7 @@ class Compiler:
                 raise SchemaError((*path, "$ref"), "$ref must be a string")
             return self._reference(ref)
         kind = schema.get("type")
-        if kind is not None and kind not in _PY_TYPES:
+        if kind is not None and (not isinstance(kind, str) or kind not in _PY_TYPES):
             raise SchemaError((*path, "type"), f"unsupported type {_show(kind)}; use one of "
                               "object, array, string, integer, number, boolean")
         int_or_string = schema.get("x-kubernetes-int-or-string") is True

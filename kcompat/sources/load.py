@@ -9,7 +9,7 @@ from kcompat import limits
 from kcompat.model import Finding, Origin, Severity
 from kcompat.sources.discover import STDIN
 from kcompat.sources.documents import Document
-from kcompat.sources.reading import Undecodable, decode
+from kcompat.sources.reading import Undecodable, decode, read_input
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 
 STDIN_NAME = "<stdin>"
@@ -27,8 +27,7 @@ class LoadedInput:
 def read_bytes(path: str) -> bytes:
     if path == STDIN:
         return sys.stdin.buffer.read(limits.MAX_FILE_BYTES + 1)
-    with open(path, "rb") as handle:
-        return handle.read(limits.MAX_FILE_BYTES + 1)
+    return read_input(path, limits.MAX_FILE_BYTES + 1)
 
 
 def load_input(path: str) -> LoadedInput:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import io
+import os
+import stat
 from dataclasses import dataclass
 
 _BOMS = (
@@ -35,3 +39,41 @@ def decode(raw: bytes) -> str | Undecodable:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         return Undecodable(f"not UTF-8 (byte 0x{raw[error.start]:02x} at line {line})", line)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe); use - to read stdin"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def open_input(path: str, *, allow_fifo: bool = False) -> io.BufferedReader:
+    """Open a file for reading, refusing what could block or never end (FIFOs, devices, sockets).
+
+    The open itself never blocks: O_NONBLOCK keeps a FIFO without a writer from hanging it. With
+    allow_fifo (streamed inputs such as audit logs, where `<(zcat log.gz)` is common) a FIFO is
+    accepted and read blocking. Raises OSError with a readable strerror.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not (stat.S_ISREG(mode) or (allow_fifo and stat.S_ISFIFO(mode))):
+            raise OSError(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, f"not a regular file: {_kind_of(mode)}")
+        if stat.S_ISFIFO(mode) and hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return io.BufferedReader(io.FileIO(fd, "rb", closefd=True))
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_input(path: str, limit: int) -> bytes:
+    """At most limit bytes of a regular file (see open_input); callers compare the length to limit."""
+    with open_input(path) as handle:
+        return handle.read(limit)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kcompat import limits
 from kcompat.model import Origin
@@ -101,7 +101,11 @@ def _refusal_before_parse(text: str) -> str | None:
 
 
 def _refusal_after_parse(node: Node, text: str) -> str | None:
-    """Exact depth and alias-expansion checks, run only when a cheap scan says they may matter."""
+    """Exact depth, alias-expansion and scalar-size checks, run only when a cheap scan says they may matter."""
+    if len(text) > limits.MAX_SCALAR_BYTES:
+        refusal = _long_scalar(node)
+        if refusal:
+            return refusal
     may_be_deep = _DEEP_INDENT.search(text) is not None
     may_expand = "&" in text and "*" in text
     if not (may_be_deep or may_expand):
@@ -126,6 +130,21 @@ def _refusal_after_parse(node: Node, text: str) -> str | None:
                     "through YAML aliases; refused")
         if depth_of[key] > limits.MAX_DEPTH:
             return f"document nests deeper than {limits.MAX_DEPTH} levels; refused"
+    return None
+
+
+def _long_scalar(node: Node) -> str | None:
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ScalarNode) and len(current.value) > limits.MAX_SCALAR_BYTES:
+            size = limits.MAX_SCALAR_BYTES
+            shown = f"{size >> 20} MiB" if size >= 1 << 20 else f"{size:,} characters"
+            return f"a scalar at line {current.start_mark.line + 1} of the document is longer than {shown}; refused"
+        stack.extend(_children(current))
     return None
 
 
