@@ -7,6 +7,7 @@ unreadable input.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -32,7 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tune_garbage_collector() -> None:
+    """A run keeps hundreds of thousands of long-lived objects (parsed documents, compiled schemas)
+    that full collections would rescan again and again; they are freed when the process exits.
+    Measured: about a third less CPU on CRD-heavy inputs (BENCHMARKS.md)."""
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tune_garbage_collector()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -135,3 +135,27 @@ def test_directive_joins_its_document() -> None:
     assert isinstance(doc, Document)
     assert doc.data == {"kind": "A"}
     assert doc.position(("kind",)) == (3, 1)
+
+
+def test_recursive_alias_is_refused_not_looped() -> None:
+    (problem,) = docs("data: &a [*a]\n")
+    assert isinstance(problem, ParseProblem)
+    assert "recursive" in problem.message
+
+
+def test_compact_nested_sequences_count_towards_depth() -> None:
+    depth = limits.MAX_DEPTH + 50
+    (problem,) = docs("k:\n  " + "- " * depth + "x\n")
+    assert isinstance(problem, ParseProblem)
+    assert "deeper" in problem.message
+
+
+def test_compact_nesting_that_could_crash_the_parser_is_refused_before_parsing() -> None:
+    (problem,) = docs("k:\n  " + "- " * 60_000 + "x\n")
+    assert isinstance(problem, ParseProblem)
+    assert "deeper" in problem.message
+
+
+def test_indented_compact_nesting_within_the_limit_is_accepted() -> None:
+    (doc,) = docs("k:\n  " + "- " * 40 + "x\n")
+    assert isinstance(doc, Document)

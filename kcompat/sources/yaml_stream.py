@@ -26,7 +26,13 @@ _DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
 _DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t\r]*$)", re.MULTILINE)
 _HELM_SOURCE = re.compile(r"^#\s*Source:\s*(\S[^\r\n]*?)\s*$", re.MULTILINE)
 _IGNORE = re.compile(r"#\s*kcompat:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\- ]+))?")
-_DEEP_INDENT = re.compile(rf"^[ \t]{{{limits.MAX_DEPTH},}}\S", re.MULTILINE)
+# Block nesting is bounded by how far a line's content starts (indentation plus compact
+# indicators such as `- - - x`), so a long leading run is what can make a document deep.
+_WALK_TRIGGER = 128
+_DEEP_LEADING_RUN = re.compile(rf"^[ \t\-?:]{{{_WALK_TRIGGER},}}", re.MULTILINE)
+# libyaml's composer recurses in C; beyond some thousands of levels it can crash the process,
+# so such documents are refused before parsing.
+_UNSAFE_LEADING_RUN = re.compile(r"^[ \t\-?:]{4096,}", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 
@@ -95,8 +101,11 @@ def _flow_depth(text: str) -> int:
 
 
 def _refusal_before_parse(text: str) -> str | None:
+    too_deep = f"document nests deeper than {limits.MAX_DEPTH} levels; refused"
     if text.count("[") + text.count("{") > limits.MAX_DEPTH and _flow_depth(text) > limits.MAX_DEPTH:
-        return f"document nests deeper than {limits.MAX_DEPTH} levels; refused"
+        return too_deep
+    if _UNSAFE_LEADING_RUN.search(text):
+        return too_deep
     return None
 
 
@@ -106,12 +115,14 @@ def _refusal_after_parse(node: Node, text: str) -> str | None:
         refusal = _long_scalar(node)
         if refusal:
             return refusal
-    may_be_deep = _DEEP_INDENT.search(text) is not None
+    may_be_deep = (_DEEP_LEADING_RUN.search(text) is not None
+                   or text.count("[") + text.count("{") > _WALK_TRIGGER)
     may_expand = "&" in text and "*" in text
     if not (may_be_deep or may_expand):
         return None
     expanded: dict[int, int] = {}
     depth_of: dict[int, int] = {}
+    open_subtrees: set[int] = set()
     stack: list[tuple[Node, bool]] = [(node, False)]
     while stack:
         current, children_done = stack.pop()
@@ -120,9 +131,13 @@ def _refusal_after_parse(node: Node, text: str) -> str | None:
             continue
         children = _children(current)
         if not children_done and children:
+            if key in open_subtrees:  # reached again from inside its own subtree
+                return "document contains a recursive YAML alias (a node that contains itself); refused"
+            open_subtrees.add(key)
             stack.append((current, True))
             stack.extend((child, False) for child in children if id(child) not in expanded)
             continue
+        open_subtrees.discard(key)
         expanded[key] = 1 + sum(expanded.get(id(child), 1) for child in children)
         depth_of[key] = 1 + max((depth_of.get(id(child), 1) for child in children), default=0)
         if expanded[key] > limits.MAX_EXPANDED_NODES:
