@@ -50,7 +50,7 @@ from corpus import generate
 
 ensure_importable()
 
-DEFAULT_BENCH = Path("/work/shared/corpus/bench")
+DEFAULT_BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "bench"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FLOOR = "floor: read + yaml.load_all(CSafeLoader)"
 

@@ -25,7 +25,7 @@ from _common import ensure_importable, markdown_table
 
 ensure_importable()
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/bench")
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "bench"
 
 
 def main() -> int:
