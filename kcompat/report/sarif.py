@@ -75,6 +75,15 @@ RULES: dict[str, tuple[Severity, str, str]] = {
     "internal-error": (Severity.ERROR, "kcompat failed on this input",
                        "A bug in kcompat stopped it from checking this object or file completely; it is "
                        "reported (and fails the run) rather than counted as clean. Please report it."),
+    "off-by-default-api": (Severity.WARNING, "API not enabled in default clusters",
+                           "An alpha (or off-by-default beta) API that the target serves only when enabled with "
+                           "--runtime-config; a default cluster rejects the manifest."),
+    "rollout-risk": (Severity.WARNING, "Rolling out this provider would break its clients",
+                     "A workload or Service that other workloads depend on is set up so that an update can take "
+                     "it away from them (Recreate, one replica, no readiness probe, no PodDisruptionBudget, ...)."),
+    "helm-capabilities-probe": (Severity.INFO, "Chart probes a bare group/version in .Capabilities",
+                                "Helm adds its own built-in group/versions to .Capabilities.APIVersions, so a "
+                                "bare group/version probe may answer differently from the target cluster."),
 }
 
 
