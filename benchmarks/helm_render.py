@@ -21,7 +21,8 @@ from kcompat.catalog.lifecycle import load_catalog  # noqa: E402
 from kcompat.checks.context import CheckContext  # noqa: E402
 from kcompat.pipeline import check_inputs  # noqa: E402
 from kcompat.sources.helm_render import HelmRequest, render  # noqa: E402
-from kcompat.sources.template_map import load_text, map_helm_findings  # noqa: E402
+from kcompat.sources.load import load_text  # noqa: E402
+from kcompat.sources.template_map import map_helm_findings  # noqa: E402
 from kcompat.versions import KubeVersion  # noqa: E402
 
 

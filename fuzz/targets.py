@@ -60,7 +60,7 @@ def yaml_loader(data: bytes) -> None:
 
 def helm_source(data: bytes) -> None:
     """`helm template` output: `# Source:` comments split and attached (template_map.load_text)."""
-    from kcompat.sources.template_map import load_text
+    from kcompat.sources.load import load_text
 
     text = _text(data)
     if text is None:

@@ -45,6 +45,16 @@ class Resource:
         return self.document.origin_of((*self.path, *field_path))
 
 
+def dig(data: Any, *path: str | int) -> Any:
+    """The value at path inside parsed YAML, or None where a step is missing or of the wrong type."""
+    for step in path:
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and 0 <= step < len(data) else None
+        else:
+            data = data.get(step) if isinstance(data, dict) else None
+    return data
+
+
 def _metadata(obj: dict[str, Any]) -> dict[str, Any]:
     metadata = obj.get("metadata")
     return metadata if isinstance(metadata, dict) else {}

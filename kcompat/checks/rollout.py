@@ -15,20 +15,13 @@ from kcompat.graph import model as m
 from kcompat.graph.build import ServiceGraph, build_graph, selector_matches
 from kcompat.graph.rollout import RolloutAdvisor
 from kcompat.model import Finding, Origin, Severity
-from kcompat.resources import Resource
+from kcompat.resources import Resource, dig
 
 RULE = "rollout-risk"
 SEVERAL_CLIENTS = 2
 _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 
 
-def _get(data: Any, *path: str | int) -> Any:
-    for step in path:
-        if isinstance(step, int):
-            data = data[step] if isinstance(data, list) and 0 <= step < len(data) else None
-        else:
-            data = data.get(step) if isinstance(data, dict) else None
-    return data
 
 
 def _finding(resource: Resource, path: tuple[str | int, ...], severity: Severity, risk: str, message: str,
@@ -81,12 +74,12 @@ def _workload_risks(resource: Resource, node: str, clients: list[str], pdbs: lis
     found: list[Finding] = []
     obj, kind, name = resource.obj, resource.kind, resource.name
     who = f"{len(clients)} client(s): {', '.join(clients[:3])}{' ...' if len(clients) > 3 else ''}"
-    raw = _get(obj, "spec", "replicas")
+    raw = dig(obj, "spec", "replicas")
     replicas = raw if isinstance(raw, int) else 1
-    scaled = any(_get(h, "spec", "scaleTargetRef", "name") == name and
-                 isinstance(_get(h.obj, "spec", "minReplicas"), int) and h.obj["spec"]["minReplicas"] > 1
+    scaled = any(dig(h, "spec", "scaleTargetRef", "name") == name and
+                 isinstance(dig(h.obj, "spec", "minReplicas"), int) and h.obj["spec"]["minReplicas"] > 1
                  for h in hpas if (h.namespace or "default") == (resource.namespace or "default"))
-    if kind == "Deployment" and _get(obj, "spec", "strategy", "type") == "Recreate":
+    if kind == "Deployment" and dig(obj, "spec", "strategy", "type") == "Recreate":
         found.append(_finding(resource, ("spec", "strategy", "type"), Severity.ERROR, "recreate",
                               f"{kind} {name} uses strategy Recreate: every pod stops before the new ones start, "
                               f"so its {who} lose service on each rollout", node, clients))
@@ -95,7 +88,7 @@ def _workload_risks(resource: Resource, node: str, clients: list[str], pdbs: lis
         found.append(_finding(resource, path, Severity.WARNING, "single-replica",
                               f"{kind} {name} runs a single replica: a node drain or a failed rollout leaves its "
                               f"{who} without a backend", node, clients))
-    containers = _get(obj, *(("spec",) if kind == "Pod" else ("spec", "template", "spec")), "containers")
+    containers = dig(obj, *(("spec",) if kind == "Pod" else ("spec", "template", "spec")), "containers")
     if isinstance(containers, list) and containers and kind != "CronJob" and kind != "Job" and \
             not any(isinstance(c, dict) and c.get("readinessProbe") for c in containers):
         found.append(_finding(resource, ("spec", "template", "spec", "containers"), Severity.WARNING,
@@ -103,7 +96,7 @@ def _workload_risks(resource: Resource, node: str, clients: list[str], pdbs: lis
                               f"{kind} {name} has no readiness probe: new pods get traffic before they can serve "
                               f"its {who}", node, clients))
     if kind == "Deployment" and replicas >= 1:
-        value = _get(obj, "spec", "strategy", "rollingUpdate", "maxUnavailable")
+        value = dig(obj, "spec", "strategy", "rollingUpdate", "maxUnavailable")
         unavailable = _unavailable(value, replicas)
         if unavailable is not None and unavailable >= replicas:
             found.append(_finding(resource, ("spec", "strategy", "rollingUpdate", "maxUnavailable"), Severity.ERROR,
@@ -111,8 +104,8 @@ def _workload_risks(resource: Resource, node: str, clients: list[str], pdbs: lis
                                   f"{kind} {name} has maxUnavailable {value} with {replicas} replica(s): a rollout "
                                   f"may take every pod down at once and its {who} lose service", node, clients))
     if kind == "StatefulSet":
-        strategy = _get(obj, "spec", "updateStrategy", "type")
-        partition = _get(obj, "spec", "updateStrategy", "rollingUpdate", "partition")
+        strategy = dig(obj, "spec", "updateStrategy", "type")
+        partition = dig(obj, "spec", "updateStrategy", "rollingUpdate", "partition")
         if strategy == "OnDelete":
             found.append(_finding(resource, ("spec", "updateStrategy", "type"), Severity.WARNING, "on-delete",
                                   f"StatefulSet {name} uses updateStrategy OnDelete: pods only change when deleted "
@@ -123,9 +116,9 @@ def _workload_risks(resource: Resource, node: str, clients: list[str], pdbs: lis
                                   f"StatefulSet {name} has rollingUpdate.partition {partition}: pods below ordinal "
                                   f"{partition} keep the old version", node, clients))
     if len(clients) >= SEVERAL_CLIENTS and kind in _REPLICATED:
-        labels = _get(obj, "spec", "template", "metadata", "labels")
+        labels = dig(obj, "spec", "template", "metadata", "labels")
         labels = {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
-        protected = any(isinstance(_get(p.obj, "spec", "selector"), dict) and
+        protected = any(isinstance(dig(p.obj, "spec", "selector"), dict) and
                         (p.namespace or "default") == (resource.namespace or "default") and
                         selector_matches(p.obj["spec"]["selector"], labels) for p in pdbs)
         if not protected:

@@ -27,7 +27,14 @@ from kcompat.fix.migrations import MIGRATIONS, ManualWork
 from kcompat.fix.registry import Route, route
 from kcompat.resources import Resource, extract
 from kcompat.sources.documents import Document
-from kcompat.sources.yaml_stream import _DOCUMENT_END, _DOCUMENT_START, ParseProblem, _is_directive_only, parse_stream
+from kcompat.sources.yaml_stream import (
+    DocumentSpan,
+    ManifestLoader,
+    ParseProblem,
+    document_spans,
+    parse_stream,
+    split_end_marker,
+)
 
 FIXED_RULES = frozenset({"removed-api", "deprecated-api"})
 
@@ -63,29 +70,9 @@ class TextFix:
         return bool(self.changes)
 
 
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    first_line: int
-
-
-def split_spans(text: str) -> list[Span]:
-    """Document spans covering the whole text, split where kcompat.sources.yaml_stream splits."""
-    starts = [0] + [m.start() for m in _DOCUMENT_START.finditer(text) if m.start() > 0]
-    raw = [(start, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, start in enumerate(starts)]
-    spans: list[Span] = []
-    pending: int | None = None
-    for start, end in raw:
-        begin = start if pending is None else pending
-        if _is_directive_only(text[begin:end]) and end != len(text):
-            pending = begin
-            continue
-        pending = None
-        spans.append(Span(begin, end, text.count("\n", 0, begin)))
-    if pending is not None:
-        spans.append(Span(pending, len(text), text.count("\n", 0, pending)))
-    return spans
+# The same document boundaries as `kcompat check` (kcompat.sources.yaml_stream).
+Span = DocumentSpan
+split_spans = document_spans
 
 
 # ---------------------------------------------------------------- which objects need a change
@@ -214,17 +201,11 @@ def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
     dumped = out.getvalue()
     if not core.endswith("\n") and dumped.endswith("\n"):
         dumped = dumped[:-1]
-    loaded = yaml.load(dumped, Loader=_loader())
+    loaded = yaml.load(dumped, Loader=ManifestLoader)
     if loaded != data:
         raise _Unsafe("the rewritten document would not load to the expected data")
     text = prefix + dumped + suffix
     return text.replace("\n", "\r\n") if crlf else text
-
-
-def _loader() -> Any:
-    from kcompat.sources import yaml_stream
-
-    return yaml_stream._Loader
 
 
 def fix_text(text: str, path: str, context: CheckContext) -> TextFix:
@@ -241,8 +222,7 @@ def fix_text(text: str, path: str, context: CheckContext) -> TextFix:
 def _fix_chunk(chunk: str, span: Span, path: str, context: CheckContext, result: TextFix) -> str:
     if "apiVersion" not in chunk:
         return chunk
-    end = _DOCUMENT_END.search(chunk)
-    parsed_part, end_tail = (chunk[: end.start()], chunk[end.start():]) if end else (chunk, "")
+    parsed_part, end_tail = split_end_marker(chunk)
     documents = [item for item in parse_stream(parsed_part, path) if not isinstance(item, ParseProblem)]
     if len(documents) != 1:
         return chunk

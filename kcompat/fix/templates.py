@@ -30,10 +30,10 @@ def is_template(path: str, text: str) -> bool:
         folder = parent
     import yaml
 
-    from kcompat.sources.yaml_stream import _Loader
+    from kcompat.sources.yaml_stream import ManifestLoader
 
     try:
-        for _ in yaml.load_all(text, Loader=_Loader):
+        for _ in yaml.load_all(text, Loader=ManifestLoader):
             pass
     except yaml.YAMLError:
         return True

@@ -23,7 +23,7 @@ from kcompat.graph.addresses import (
     path_version,
     split_versioned_name,
 )
-from kcompat.resources import Resource
+from kcompat.resources import Resource, dig
 
 SERVES_ANNOTATION = "kcompat.io/serves"
 CONSUMES_ANNOTATION = "kcompat.io/consumes"
@@ -60,15 +60,6 @@ class _Object:
     namespace: str | None
 
 
-def _get(data: Any, *path: str | int) -> Any:
-    for step in path:
-        if isinstance(step, int):
-            if not isinstance(data, list) or not 0 <= step < len(data):
-                return None
-        elif not isinstance(data, dict):
-            return None
-        data = data[step] if isinstance(step, int) else data.get(step)
-    return data
 
 
 def _items(value: Any) -> Iterator[tuple[int, Any]]:
@@ -87,7 +78,7 @@ def pod_spec_path(kind: str) -> tuple[str, ...]:
 
 def pod_labels(resource: Resource) -> dict[str, str]:
     path = _POD_LABEL_PATHS.get(resource.kind, ("spec", "template", "metadata", "labels"))
-    return _str_map(_get(resource.obj, *path))
+    return _str_map(dig(resource.obj, *path))
 
 
 def selector_matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
@@ -142,7 +133,7 @@ class _Builder:
         listed = list(resources)
         for resource in listed:
             if resource.kind == "CustomResourceDefinition":
-                group, kind = _get(resource.obj, "spec", "group"), _get(resource.obj, "spec", "names", "kind")
+                group, kind = dig(resource.obj, "spec", "group"), dig(resource.obj, "spec", "names", "kind")
                 if isinstance(group, str) and isinstance(kind, str):
                     self.crds[(group, kind)] = _Object("", resource, None)
         for resource in listed:
@@ -152,8 +143,8 @@ class _Builder:
             namespace = self._namespace_of(resource)
             obj = _Object(m.object_id(resource.kind, name, namespace), resource, namespace)
             if resource.kind == "CustomResourceDefinition":
-                self.crds[(str(_get(resource.obj, "spec", "group")),
-                           str(_get(resource.obj, "spec", "names", "kind")))] = obj
+                self.crds[(str(dig(resource.obj, "spec", "group")),
+                           str(dig(resource.obj, "spec", "names", "kind")))] = obj
             self.objects.append(obj)
             self.by_id[obj.id] = obj
             if namespace is not None:
@@ -175,7 +166,7 @@ class _Builder:
         if resource.kind in CLUSTER_SCOPED:
             return None
         crd = self.crds.get((resource.group, resource.kind))
-        if crd is not None and _get(crd.resource.obj, "spec", "scope") == "Cluster":
+        if crd is not None and dig(crd.resource.obj, "spec", "scope") == "Cluster":
             return None
         return resource.namespace or DEFAULT_NAMESPACE
 
@@ -280,7 +271,7 @@ class _Builder:
                       api_kind=resource.kind)
 
     def _service(self, obj: _Object) -> None:
-        selector = _get(obj.resource.obj, "spec", "selector")
+        selector = dig(obj.resource.obj, "spec", "selector")
         if not isinstance(selector, dict) or obj.namespace is None:
             return
         text = "selector " + ", ".join(f"{k}={v}" for k, v in _str_map(selector).items())
@@ -310,7 +301,7 @@ class _Builder:
             self.add_edge(node, api, m.CONSUMES, evidence)
 
     def _annotations(self, obj: _Object) -> None:
-        annotations = _str_map(_get(obj.resource.obj, "metadata", "annotations"))
+        annotations = _str_map(dig(obj.resource.obj, "metadata", "annotations"))
         for annotation, handler in ((SERVES_ANNOTATION, self._serves), (CONSUMES_ANNOTATION, self._consumes)):
             text = annotations.get(annotation)
             if text is None:
@@ -325,7 +316,7 @@ class _Builder:
         """(key, value, evidence) for every string a workload's containers are configured with."""
         resource = obj.resource
         spec_path = pod_spec_path(resource.kind)
-        spec = _get(resource.obj, *spec_path)
+        spec = dig(resource.obj, *spec_path)
         if not isinstance(spec, dict):
             return
         for section in ("initContainers", "containers"):
@@ -348,24 +339,24 @@ class _Builder:
             value = env.get("value")
             if isinstance(value, str):
                 yield name, value, self.evidence(obj, (*base, "env", index, "value"), f"env {name}={value}")
-            ref = _get(env, "valueFrom", "configMapKeyRef")
+            ref = dig(env, "valueFrom", "configMapKeyRef")
             if isinstance(ref, dict) and obj.namespace is not None:
                 config_map = self.config_maps.get((obj.namespace, str(ref.get("name"))))
                 key = str(ref.get("key"))
-                data = _str_map(_get(config_map.resource.obj, "data")) if config_map else {}
+                data = _str_map(dig(config_map.resource.obj, "data")) if config_map else {}
                 if config_map is not None and key in data:
                     yield name, data[key], self.evidence(
                         config_map, ("data", key),
                         f"env {name} from ConfigMap {config_map.resource.name} key {key}={data[key]}")
         for env_from in container.get("envFrom") or []:
-            name = _get(env_from, "configMapRef", "name")
+            name = dig(env_from, "configMapRef", "name")
             if not isinstance(name, str) or obj.namespace is None:
                 continue
             config_map = self.config_maps.get((obj.namespace, name))
             if config_map is None:
                 continue
             prefix = str(env_from.get("prefix") or "")
-            for key, value in _str_map(_get(config_map.resource.obj, "data")).items():
+            for key, value in _str_map(dig(config_map.resource.obj, "data")).items():
                 yield prefix + key, value, self.evidence(
                     config_map, ("data", key), f"envFrom ConfigMap {name}: {key}={value}")
 
@@ -439,24 +430,24 @@ class _Builder:
                       **{k: v for k, v in attrs.items() if v is not None})
 
     def _ingress(self, obj: _Object) -> None:
-        spec = _get(obj.resource.obj, "spec")
+        spec = dig(obj.resource.obj, "spec")
         spec = spec if isinstance(spec, dict) else {}
         backends: list[tuple[tuple[str | int, ...], Any]] = [
             (("spec", "defaultBackend"), spec.get("defaultBackend")), (("spec", "backend"), spec.get("backend"))]
         for r, rule in _items(spec.get("rules")):
-            for p, item in _items(_get(rule, "http", "paths")):
-                backends.append((("spec", "rules", r, "http", "paths", p, "backend"), _get(item, "backend")))
+            for p, item in _items(dig(rule, "http", "paths")):
+                backends.append((("spec", "rules", r, "http", "paths", p, "backend"), dig(item, "backend")))
         for path, backend in backends:
             if not isinstance(backend, dict):
                 continue
-            name = _get(backend, "service", "name") or backend.get("serviceName")
-            port = _get(backend, "service", "port", "number") or _get(backend, "service", "port", "name") \
+            name = dig(backend, "service", "name") or backend.get("serviceName")
+            port = dig(backend, "service", "port", "number") or dig(backend, "service", "port", "name") \
                 or backend.get("servicePort")
             self._backend(obj, name, obj.namespace, path, m.ROUTES_TO, f"Ingress backend {name}:{port}")
 
     def _route(self, obj: _Object) -> None:
-        for r, rule in _items(_get(obj.resource.obj, "spec", "rules")):
-            for b, ref in _items(_get(rule, "backendRefs")):
+        for r, rule in _items(dig(obj.resource.obj, "spec", "rules")):
+            for b, ref in _items(dig(rule, "backendRefs")):
                 if not isinstance(ref, dict) or ref.get("kind", "Service") != "Service" or ref.get("group", ""):
                     continue
                 namespace = ref.get("namespace") or obj.namespace
@@ -474,28 +465,28 @@ class _Builder:
                       source=m.APISERVER_ID, via=obj.id, port=service.get("port"), path=service.get("path"))
 
     def _webhooks(self, obj: _Object) -> None:
-        for index, webhook in _items(_get(obj.resource.obj, "webhooks")):
-            self._client_config(obj, _get(webhook, "clientConfig", "service"),
+        for index, webhook in _items(dig(obj.resource.obj, "webhooks")):
+            self._client_config(obj, dig(webhook, "clientConfig", "service"),
                                 ("webhooks", index, "clientConfig", "service"), m.ADMISSION_WEBHOOK)
 
     def _api_service(self, obj: _Object) -> None:
-        self._client_config(obj, _get(obj.resource.obj, "spec", "service"), ("spec", "service"), m.AGGREGATED_API)
+        self._client_config(obj, dig(obj.resource.obj, "spec", "service"), ("spec", "service"), m.AGGREGATED_API)
 
     def _crd(self, obj: _Object) -> None:
-        spec = _get(obj.resource.obj, "spec")
+        spec = dig(obj.resource.obj, "spec")
         spec = spec if isinstance(spec, dict) else {}
         name = obj.resource.name or ""
         versions = crd_versions(obj.resource)
         for version, served, storage, index in versions:
             node = m.crd_version_id(name, version)
-            self.add_node(node, m.CRD_VERSION, name=f"{spec.get('group')}/{version} {_get(spec, 'names', 'kind')}",
+            self.add_node(node, m.CRD_VERSION, name=f"{spec.get('group')}/{version} {dig(spec, 'names', 'kind')}",
                           namespace=None, crd=obj.id, version=version, served=served, storage=storage)
             path: tuple[str | int, ...] = ("spec", "versions", index) if index is not None else ("spec", "version")
             self.add_edge(obj.id, node, m.DEFINES_VERSION, self.evidence(
                 obj, path, f"version {version} served={served} storage={storage}"))
         for path in (("spec", "conversion", "webhook", "clientConfig", "service"),
                      ("spec", "conversion", "webhookClientConfig", "service")):
-            self._client_config(obj, _get(obj.resource.obj, *path), path, m.CONVERSION_WEBHOOK)
+            self._client_config(obj, dig(obj.resource.obj, *path), path, m.CONVERSION_WEBHOOK)
 
     def _custom_resource(self, obj: _Object) -> None:
         resource = obj.resource
@@ -511,7 +502,7 @@ class _Builder:
                                                 "", evidence))
 
     def _hpa(self, obj: _Object) -> None:
-        ref = _get(obj.resource.obj, "spec", "scaleTargetRef")
+        ref = dig(obj.resource.obj, "spec", "scaleTargetRef")
         if not isinstance(ref, dict) or obj.namespace is None:
             return
         target = m.object_id(str(ref.get("kind")), str(ref.get("name")), obj.namespace)
@@ -521,7 +512,7 @@ class _Builder:
                 secondary=True)
 
     def _pdb(self, obj: _Object) -> None:
-        selector = _get(obj.resource.obj, "spec", "selector")
+        selector = dig(obj.resource.obj, "spec", "selector")
         if not isinstance(selector, dict) or obj.namespace is None:
             return
         text = "selector " + ", ".join(f"{k}={v}" for k, v in _str_map(selector.get("matchLabels")).items())
@@ -531,7 +522,7 @@ class _Builder:
 
 def crd_versions(resource: Resource) -> list[tuple[str, bool, bool, int | None]]:
     """(version, served, storage, index in spec.versions) of a CRD (v1 and v1beta1 shapes)."""
-    spec = _get(resource.obj, "spec")
+    spec = dig(resource.obj, "spec")
     spec = spec if isinstance(spec, dict) else {}
     result: list[tuple[str, bool, bool, int | None]] = []
     for index, item in _items(spec.get("versions")):

@@ -21,7 +21,7 @@ import yaml
 
 from kcompat.graph import model as m
 from kcompat.graph.addresses import split_versioned_name, version_key
-from kcompat.resources import Resource
+from kcompat.resources import Resource, dig
 
 ROLLING = "rolling update"
 BLUE_GREEN = "blue-green"
@@ -67,13 +67,6 @@ class Splitter:
     """(subset or backend, weight, field path of the weight)"""
 
 
-def _get(data: Any, *path: str | int) -> Any:
-    for step in path:
-        if isinstance(step, int):
-            data = data[step] if isinstance(data, list) and 0 <= step < len(data) else None
-        else:
-            data = data.get(step) if isinstance(data, dict) else None
-    return data
 
 
 def _version_of(name: str) -> str:
@@ -125,7 +118,7 @@ class RolloutAdvisor:
 
     def pinned_version(self, service: str) -> str | None:
         resource = self.resources.get(service)
-        selector = _get(resource.obj, "spec", "selector") if resource else None
+        selector = dig(resource.obj, "spec", "selector") if resource else None
         value = selector.get("version") if isinstance(selector, dict) else None
         return str(value) if isinstance(value, str | int) else None
 
@@ -134,7 +127,7 @@ class RolloutAdvisor:
         found = {}
         for workload in self.workloads_of(service):
             resource = self.resources.get(workload)
-            labels = _get(resource.obj, "spec", "template", "metadata", "labels") if resource else None
+            labels = dig(resource.obj, "spec", "template", "metadata", "labels") if resource else None
             if isinstance(labels, dict) and isinstance(labels.get("version"), str):
                 found[workload] = labels["version"]
         return found if len(set(found.values())) > 1 else {}
@@ -147,14 +140,14 @@ class RolloutAdvisor:
         for _, resource in sorted(self.resources.items()):
             namespace = resource.namespace or "default"
             if resource.kind == "VirtualService" and resource.group.startswith("networking.istio.io"):
-                for h, route in enumerate(_list(_get(resource.obj, "spec", "http"))):
+                for h, route in enumerate(_list(dig(resource.obj, "spec", "http"))):
                     weights: dict[str, list[Weight]] = {}
-                    for d, dest in enumerate(_list(_get(route, "route"))):
-                        host = str(_get(dest, "destination", "host") or "")
+                    for d, dest in enumerate(_list(dig(route, "route"))):
+                        host = str(dig(dest, "destination", "host") or "")
                         name, _, rest = host.partition(".")
                         ns = rest.split(".")[0] if rest else namespace
-                        weight = _get(dest, "weight")
-                        subset = str(_get(dest, "destination", "subset") or name)
+                        weight = dig(dest, "weight")
+                        subset = str(dig(dest, "destination", "subset") or name)
                         service = by_host.get((ns, name))
                         if service is not None and isinstance(weight, int):
                             weights.setdefault(service, []).append(
@@ -163,12 +156,12 @@ class RolloutAdvisor:
                         if len(items) > 1:
                             self.splitters.setdefault(service, []).append(Splitter("virtualservice", resource, items))
             elif resource.kind == "HTTPRoute" and resource.group == "gateway.networking.k8s.io":
-                for r, rule in enumerate(_list(_get(resource.obj, "spec", "rules"))):
+                for r, rule in enumerate(_list(dig(resource.obj, "spec", "rules"))):
                     weighted: list[Weight] = []
-                    for b, ref in enumerate(_list(_get(rule, "backendRefs"))):
-                        weight = _get(ref, "weight")
+                    for b, ref in enumerate(_list(dig(rule, "backendRefs"))):
+                        weight = dig(ref, "weight")
                         if isinstance(weight, int):
-                            weighted.append((str(_get(ref, "name")), weight,
+                            weighted.append((str(dig(ref, "name")), weight,
                                              ("spec", "rules", r, "backendRefs", b, "weight")))
                     if len(weighted) < 2:
                         continue
@@ -246,7 +239,7 @@ class RolloutAdvisor:
         resource = self.resources.get(base) if base else None
         if resource is None:
             return Rollout(CANARY, reason)
-        replicas = _get(resource.obj, "spec", "replicas")
+        replicas = dig(resource.obj, "spec", "replicas")
         total = replicas if isinstance(replicas, int) and replicas > 0 else 1
         traffic: dict[str, Any] = {"method": "replicas", "service": service, "workload": base,
                                    "canary_replicas": 1, "stable_replicas": total,
@@ -297,7 +290,7 @@ class RolloutAdvisor:
             return Rollout(BLUE_GREEN, reason, None, [Change(
                 "run the new version beside the old one, switch all clients at once, then remove the old one")])
         resource = self.resources[workload]
-        labels = _get(resource.obj, "spec", "template", "metadata", "labels") or {}
+        labels = dig(resource.obj, "spec", "template", "metadata", "labels") or {}
         old_version = str(labels.get("version", "")) if isinstance(labels, dict) else ""
         new_version = versions[-1] if versions and versions[-1] != old_version else "green"
         green = f"{resource.name}-green"
@@ -360,11 +353,11 @@ def _append_copy(resource: Resource, name: str, labels: dict[str, str], title: s
         data["metadata"] = {}
     data["metadata"]["name"] = name
     for path in (("metadata",), ("spec", "template", "metadata")):
-        holder = _get(data, *path)
+        holder = dig(data, *path)
         if isinstance(holder, dict):
             current = holder.get("labels")
             holder["labels"] = {**(current if isinstance(current, dict) else {}), **labels}
-    selector = _get(data, "spec", "selector")
+    selector = dig(data, "spec", "selector")
     if isinstance(selector, dict) and isinstance(selector.get("matchLabels"), dict):
         selector["matchLabels"] = {**selector["matchLabels"], **labels}
     if replicas is not None and isinstance(data.get("spec"), dict):
@@ -387,7 +380,7 @@ def _append_copy(resource: Resource, name: str, labels: dict[str, str], title: s
 def _selector_switch(service: Resource, version: str, title: str) -> Change:
     path = service.origin_of().path
     text = _read(path)
-    selector = _get(service.obj, "spec", "selector")
+    selector = dig(service.obj, "spec", "selector")
     if text is None or not isinstance(selector, dict) or not selector:
         return Change(title, "", f"set spec.selector.version: {version} on {service.name}")
     lines = text.splitlines(keepends=True)

@@ -16,8 +16,8 @@ from typing import Any
 from kcompat.checks.context import CheckContext
 from kcompat.model import Finding
 from kcompat.sources.discover import STDIN, Missing, discover
-from kcompat.sources.load import STDIN_NAME, LoadedInput, read_bytes
-from kcompat.sources.template_map import RenderedStream, load_text, map_helm_findings
+from kcompat.sources.load import STDIN_NAME, LoadedInput, load_text, read_bytes
+from kcompat.sources.template_map import RenderedStream, map_helm_findings
 
 
 class GeneratedError(Exception):

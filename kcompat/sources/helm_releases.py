@@ -27,8 +27,7 @@ from typing import Any
 
 from kcompat.model import Finding, Origin, Severity
 from kcompat.resources import Resource, extract
-from kcompat.sources.load import LoadedInput, load_input
-from kcompat.sources.template_map import load_text
+from kcompat.sources.load import LoadedInput, load_input, load_text
 
 MAX_RELEASE_BYTES = 64 * 1024 * 1024
 """Largest decompressed release JSON accepted."""

@@ -28,8 +28,8 @@ import yaml
 
 from kcompat.model import Finding
 from kcompat.sources.documents import Document
-from kcompat.sources.load import LoadedInput, load_input
-from kcompat.sources.template_map import field_path_at_line, load_text
+from kcompat.sources.load import LoadedInput, load_input, load_text
+from kcompat.sources.template_map import field_path_at_line
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TIMEOUT_SECONDS = 300

@@ -38,14 +38,24 @@ def load_input(path: str) -> LoadedInput:
     except OSError as error:
         loaded.unreadable = error.strerror or str(error)
         return loaded
-    if len(raw) > limits.MAX_FILE_BYTES:
-        size = f"{limits.MAX_FILE_BYTES // (1 << 20)} MiB"
-        loaded.findings.append(_skipped(shown, f"larger than {size}; not checked"))
-        return loaded
-    text = decode(raw)
-    if isinstance(text, Undecodable):
-        loaded.findings.append(_skipped(shown, f"{text.reason}; not checked", text.line))
-        return loaded
+    return load_text(raw, shown)
+
+
+def load_text(raw: bytes | str, shown: str) -> LoadedInput:
+    """Documents and parse problems of a stream already in memory (a file's bytes, rendered output)."""
+    loaded = LoadedInput(shown)
+    if isinstance(raw, bytes):
+        if len(raw) > limits.MAX_FILE_BYTES:
+            size = f"{limits.MAX_FILE_BYTES // (1 << 20)} MiB"
+            loaded.findings.append(_skipped(shown, f"larger than {size}; not checked"))
+            return loaded
+        decoded = decode(raw)
+        if isinstance(decoded, Undecodable):
+            loaded.findings.append(_skipped(shown, f"{decoded.reason}; not checked", decoded.line))
+            return loaded
+        text = decoded
+    else:
+        text = raw
     for item in parse_stream(text, shown):
         if isinstance(item, ParseProblem):
             loaded.findings.append(Finding("parse-error", Severity.ERROR, item.message, item.origin))

@@ -25,39 +25,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kcompat import limits
-from kcompat.model import Finding, Origin, Severity
+from kcompat.model import Finding, Origin
 from kcompat.sources.documents import Document
-from kcompat.sources.load import LoadedInput
-from kcompat.sources.reading import Undecodable, decode
-from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?(?P<key>[\"']?[A-Za-z0-9_.\-/]+[\"']?)\s*:(?:\s+(?P<value>.*?))?\s*$")
 _SOURCE = re.compile(r"^#\s*Source:\s*(\S[^\r\n]*?)\s*$", re.MULTILINE)
-
-
-def load_text(raw: bytes | str, shown: str) -> LoadedInput:
-    """Documents and parse problems of an in-memory stream (what `load_input` does for files)."""
-    loaded = LoadedInput(shown)
-    if isinstance(raw, bytes):
-        if len(raw) > limits.MAX_FILE_BYTES:
-            loaded.findings.append(Finding("skipped-file", Severity.ERROR,
-                                           f"larger than {limits.MAX_FILE_BYTES >> 20} MiB; not checked",
-                                           Origin(shown)))
-            return loaded
-        text = decode(raw)
-        if isinstance(text, Undecodable):
-            loaded.findings.append(Finding("skipped-file", Severity.ERROR, f"{text.reason}; not checked",
-                                           Origin(shown, None, text.line)))
-            return loaded
-    else:
-        text = raw
-    for item in parse_stream(text, shown):
-        if isinstance(item, ParseProblem):
-            loaded.findings.append(Finding("parse-error", Severity.ERROR, item.message, item.origin))
-        else:
-            loaded.documents.append(item)
-    return loaded
 
 
 def _strip_quotes(text: str) -> str:

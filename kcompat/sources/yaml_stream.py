@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -40,11 +40,11 @@ _CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+class ManifestLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """Safe loader that keeps timestamps as the strings Kubernetes sees."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
+ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", ManifestLoader.construct_yaml_str)
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,35 @@ class _Chunk:
     first_line: int  # 0-based line in the file where the chunk starts
 
 
-def _chunks(text: str) -> Iterator[_Chunk]:
+class DocumentSpan(NamedTuple):
+    """Where one document's text lies in a stream (end exclusive; first_line 0-based)."""
+
+    start: int
+    end: int
+    first_line: int
+
+
+def document_spans(text: str) -> list[DocumentSpan]:
+    """Spans covering the whole text, one per document; a directives-only part (`%YAML 1.2`)
+    is joined to the document it precedes. `kcompat fix` splits files at exactly these places."""
     starts = [0] + [match.start() for match in _DOCUMENT_START.finditer(text) if match.start() > 0]
-    line = 0
+    spans: list[DocumentSpan] = []
+    pending: int | None = None
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        body = text[start:end]
-        end_marker = _DOCUMENT_END.search(body)
-        if end_marker:
-            body = body[: end_marker.start()]
-        yield _Chunk(body, line)
-        line += text.count("\n", start, end)
+        begin = start if pending is None else pending
+        if _is_directive_only(text[begin:end]) and end != len(text):
+            pending = begin
+            continue
+        pending = None
+        spans.append(DocumentSpan(begin, end, text.count("\n", 0, begin)))
+    return spans
+
+
+def split_end_marker(chunk: str) -> tuple[str, str]:
+    """A document's text before its `...` end marker, and the marker with whatever follows."""
+    marker = _DOCUMENT_END.search(chunk)
+    return (chunk[: marker.start()], chunk[marker.start():]) if marker else (chunk, "")
 
 
 def _is_directive_only(chunk: str) -> bool:
@@ -78,18 +96,8 @@ def _is_directive_only(chunk: str) -> bool:
 
 
 def _merged_chunks(text: str) -> Iterator[_Chunk]:
-    """Chunks, with a directives-only chunk (`%YAML 1.2`) joined to the document it precedes."""
-    pending: _Chunk | None = None
-    for chunk in _chunks(text):
-        if pending is not None:
-            chunk = _Chunk(pending.text + chunk.text, pending.first_line)
-            pending = None
-        if _is_directive_only(chunk.text):
-            pending = chunk
-            continue
-        yield chunk
-    if pending is not None:
-        yield pending
+    for span in document_spans(text):
+        yield _Chunk(split_end_marker(text[span.start:span.end])[0], span.first_line)
 
 
 def _flow_depth(text: str) -> int:
@@ -219,7 +227,7 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
     if refusal:
         yield ParseProblem(start, refusal)
         return
-    loader = _Loader(chunk.text)
+    loader = ManifestLoader(chunk.text)
     try:
         node = loader.get_single_node()
         if node is None:
