@@ -72,15 +72,17 @@ def document_spans(text: str) -> list[DocumentSpan]:
     is joined to the document it precedes. `kcompat fix` splits files at exactly these places."""
     starts = [0] + [match.start() for match in _DOCUMENT_START.finditer(text) if match.start() > 0]
     spans: list[DocumentSpan] = []
-    pending: int | None = None
+    pending: tuple[int, int] | None = None  # start and first line of a directives-only part
+    line = 0  # counted as we go: counting from the top for every span would be quadratic
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
-        begin = start if pending is None else pending
+        begin, first_line = pending if pending is not None else (start, line)
+        line += text.count("\n", start, end)
         if _is_directive_only(text[begin:end]) and end != len(text):
-            pending = begin
+            pending = (begin, first_line)
             continue
         pending = None
-        spans.append(DocumentSpan(begin, end, text.count("\n", 0, begin)))
+        spans.append(DocumentSpan(begin, end, first_line))
     return spans
 
 
