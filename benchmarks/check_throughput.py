@@ -11,7 +11,7 @@ For each corpus (the generated 10,000-document corpus, or --corpus DIR; plus the
               --skip-schema (the API-lifecycle core); wall and CPU time (user+sys of the child
               and its workers, os.wait4), peak RSS of the largest process (GNU /usr/bin/time %M;
               see cli_pass for why not ru_maxrss), exit code, stderr free of tracebacks
-  in-process  kcompat.pipeline in this process, one worker: with schema validation (what the
+  in-process  kcompat.engine.pipeline in this process, one worker: with schema validation (what the
               CLI does) and without
 Medians of the rounds are reported. docs/s always divides the floor's document count
 (non-empty YAML documents) by the time, so every ratio compares times on identical input;
@@ -140,12 +140,12 @@ def _context(root: Path, target: str, schema: bool) -> Any:
     """A CheckContext built as `kcompat check` builds it (schema on) or as with --skip-schema."""
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
-    from kcompat.versions import KubeVersion
+    from kcompat.core.versions import KubeVersion
 
     version = KubeVersion.parse(target)
     if not schema:
         return CheckContext(load_catalog(), version)
-    from kcompat.schema.options import schema_settings
+    from kcompat.engine.schema_options import schema_settings
 
     options = argparse.Namespace(skip_schema=False, schema_version=None, strict=False, crd=[],
                                  require_schemas=False)
@@ -191,7 +191,7 @@ def in_process_variants(default_only: bool) -> dict[str, bool]:
         return {}
     variants = {"in-process pipeline, --skip-schema": False}
     try:
-        import kcompat.schema.options  # noqa: F401
+        import kcompat.engine.schema_options  # noqa: F401
     except ImportError:
         return variants
     return {"in-process pipeline (schema on, 1 worker)": True, **variants}
@@ -278,8 +278,8 @@ def assertions(results: list[CorpusResult], expected_docs: int | None) -> list[s
 
 def account_bench(root: Path, result: CorpusResult) -> list[str]:
     """Compare kcompat's counts on the real corpus with SUMMARY.yaml and index.json."""
-    from kcompat.resources import extract
     from kcompat.sources.load import load_input
+    from kcompat.sources.resources import extract
 
     summary_file, index_file = root / "SUMMARY.yaml", root / "index.json"
     if not (summary_file.is_file() and index_file.is_file()):

@@ -24,12 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.checks.context import CheckContext
+from kcompat.core.versions import KubeVersion
+from kcompat.engine.pipeline import load_all
 from kcompat.graph.build import build_graph
-from kcompat.graph.plan import make_plan
-from kcompat.pipeline import load_all
-from kcompat.resources import Resource, extract
+from kcompat.plan.planner import make_plan
 from kcompat.sources.load import LoadedInput
-from kcompat.versions import KubeVersion
+from kcompat.sources.resources import Resource, extract
 
 
 def generate(directory: Path, count: int, seed: int) -> None:

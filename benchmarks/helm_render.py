@@ -19,11 +19,11 @@ sys.path.insert(0, str(ROOT))
 
 from kcompat.catalog.lifecycle import load_catalog  # noqa: E402
 from kcompat.checks.context import CheckContext  # noqa: E402
-from kcompat.pipeline import check_inputs  # noqa: E402
+from kcompat.core.versions import KubeVersion  # noqa: E402
+from kcompat.engine.pipeline import check_inputs  # noqa: E402
 from kcompat.sources.helm_render import HelmRequest, render  # noqa: E402
 from kcompat.sources.load import load_text  # noqa: E402
 from kcompat.sources.template_map import map_helm_findings  # noqa: E402
-from kcompat.versions import KubeVersion  # noqa: E402
 
 
 def charts() -> list[Path]:

@@ -39,12 +39,12 @@ def main() -> int:
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.api_lifecycle import is_custom
     from kcompat.checks.context import CheckContext
-    from kcompat.pipeline import check_paths
-    from kcompat.resources import extract
+    from kcompat.core.versions import KubeVersion
+    from kcompat.engine.pipeline import check_paths
     from kcompat.schema.settings import SchemaSettings
     from kcompat.sources.discover import discover
     from kcompat.sources.load import load_input
-    from kcompat.versions import KubeVersion
+    from kcompat.sources.resources import extract
 
     catalog = load_catalog()
     objects: list[tuple[str, int | None, str, str, str | None, bool]] = []

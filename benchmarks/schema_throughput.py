@@ -182,9 +182,9 @@ def per_object() -> dict[str, float]:
 
 
 def corpus_mix(files: list[str]) -> dict[str, float]:
-    from kcompat.resources import extract
     from kcompat.schema.builtin import version_schemas
     from kcompat.sources.load import load_input
+    from kcompat.sources.resources import extract
 
     schemas = version_schemas(int(TARGET.split(".")[1]))
     objects = [r for path in files[:600] for r in extract(load_input(path).documents).resources

@@ -183,7 +183,7 @@ import io, contextlib, json, sys, time
 t0 = time.perf_counter()
 from kcompat.cli import main
 t1 = time.perf_counter()
-import kcompat.pipeline, kcompat.checks.api_lifecycle, kcompat.report.text  # the check path
+import kcompat.engine.pipeline, kcompat.checks.api_lifecycle, kcompat.report.text  # the check path
 t2 = time.perf_counter()
 from kcompat.catalog.lifecycle import load_catalog
 load_catalog()

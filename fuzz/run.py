@@ -23,13 +23,13 @@ with atheris.instrument_imports(include=["kcompat"]):
     import kcompat.checks.crd_rules
     import kcompat.checks.schema_rules
     import kcompat.clients.audit
+    import kcompat.engine.pipeline
     import kcompat.fix.migrations
     import kcompat.fix.rewrite
-    import kcompat.pipeline
-    import kcompat.resources
     import kcompat.schema.validator
     import kcompat.sources.helm_releases
     import kcompat.sources.reading
+    import kcompat.sources.resources
     import kcompat.sources.template_map
     import kcompat.sources.yaml_stream  # noqa: F401
 

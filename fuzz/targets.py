@@ -20,8 +20,8 @@ from kcompat.sources.reading import Undecodable, decode
 def _context() -> Any:
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
+    from kcompat.core.versions import KubeVersion
     from kcompat.schema.settings import SchemaSettings
-    from kcompat.versions import KubeVersion
 
     target = KubeVersion.parse("1.29")
     return CheckContext(load_catalog(), target, KubeVersion.parse("1.21"), SchemaSettings(target))
@@ -34,10 +34,10 @@ def _text(data: bytes) -> str | None:
 
 def yaml_loader(data: bytes) -> None:
     """decode -> parse_stream -> resources.extract -> every default check."""
-    from kcompat.model import Finding
-    from kcompat.pipeline import DEFAULT_CHECKS
-    from kcompat.resources import extract
+    from kcompat.core.model import Finding
+    from kcompat.engine.pipeline import DEFAULT_CHECKS
     from kcompat.sources.documents import Document
+    from kcompat.sources.resources import extract
     from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 
     text = _text(data)
@@ -93,7 +93,7 @@ def audit_log(data: bytes) -> None:
     from kcompat.clients.audit import AuditReader
     from kcompat.clients.model import ClientsReport
     from kcompat.clients.resources import resource_map
-    from kcompat.versions import KubeVersion
+    from kcompat.core.versions import KubeVersion
 
     handle, path = tempfile.mkstemp(suffix=".log")
     try:

@@ -7,12 +7,12 @@ from pathlib import Path
 from conftest import FIXTURES
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.clients.audit import AuditReader
-from kcompat.clients.graph import client_nodes, join_workloads
 from kcompat.clients.model import ClientsReport
 from kcompat.clients.resources import resource_map
-from kcompat.resources import extract
+from kcompat.core.versions import KubeVersion
+from kcompat.graph.client_usage import client_nodes, join_workloads
 from kcompat.sources.load import load_input
-from kcompat.versions import KubeVersion
+from kcompat.sources.resources import extract
 
 MANIFEST = """apiVersion: apps/v1
 kind: Deployment

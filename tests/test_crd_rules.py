@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, Run
-from kcompat.model import Origin
+from kcompat.core.model import Origin
 from kcompat.schema.crds import parse_crd
 
 CLI = Callable[..., Run]
@@ -183,11 +183,11 @@ def test_stdin_with_crd_and_custom_resource(run_cli: CLI) -> None:
 def test_in_memory_inputs_collect_crds_first() -> None:
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
-    from kcompat.pipeline import check_inputs
+    from kcompat.core.versions import KubeVersion
+    from kcompat.engine.pipeline import check_inputs
     from kcompat.schema.settings import SchemaSettings
     from kcompat.sources.load import LoadedInput
     from kcompat.sources.yaml_stream import parse_stream
-    from kcompat.versions import KubeVersion
 
     def loaded(name: str, text: str) -> LoadedInput:
         return LoadedInput(name, [d for d in parse_stream(text, name) if not hasattr(d, "message")])
@@ -237,14 +237,14 @@ spec:
 def test_crd_files_kept_between_passes_report_the_same_positions(run_cli: CLI, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Files parsed for CRDs are kept without node trees; positions must not change."""
-    import kcompat.jobs
+    import kcompat.engine.jobs
 
     tree = tmp_path / "crds"
     shutil.copytree(CRDS, tree)
     (tree / "dup.yaml").write_text((CRDS / "crontab-crd.yaml").read_text().replace(
         "  scope: Namespaced\n", "  scope: Namespaced\n  scope: Cluster\n"))
     kept = run_cli("check", str(tree), "-t", "1.31", "-o", "json", "--jobs", "1").out
-    monkeypatch.setattr(kcompat.jobs, "PRELOAD_MAX_BYTES", 0)
+    monkeypatch.setattr(kcompat.engine.jobs, "PRELOAD_MAX_BYTES", 0)
     reparsed = run_cli("check", str(tree), "-t", "1.31", "-o", "json", "--jobs", "1").out
     assert kept == reparsed
     rules = {f["rule"] for f in json.loads(kept)["findings"]}

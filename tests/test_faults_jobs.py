@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-import kcompat.jobs as jobs
+import kcompat.engine.jobs as jobs
 from conftest import FIXTURES, Run
-from kcompat.pipeline import DEFAULT_CHECKS
+from kcompat.engine.pipeline import DEFAULT_CHECKS
 
 # the shared corpus beside this checkout, as CI lays it out
 BENCH = FIXTURES.parent.parent / "shared" / "corpus" / "bench"
@@ -71,7 +71,7 @@ def _die() -> None:
 def test_a_check_that_raises_is_reported_for_its_file(workers: int, tmp_path: Path, always_pool: None,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       run_cli: Callable[..., Run]) -> None:
-    import kcompat.pipeline as pipeline
+    import kcompat.engine.pipeline as pipeline
 
     # `kcompat check` calls check_paths with its default checks: add one that raises on one object
     monkeypatch.setattr(pipeline.check_paths, "__defaults__",
@@ -89,7 +89,7 @@ def test_a_check_that_raises_is_reported_for_its_file(workers: int, tmp_path: Pa
 def test_a_worker_that_dies_is_reported_not_lost(tmp_path: Path, always_pool: None,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  run_cli: Callable[..., Run]) -> None:
-    import kcompat.pipeline as pipeline
+    import kcompat.engine.pipeline as pipeline
 
     monkeypatch.setattr(pipeline.check_paths, "__defaults__",
                         (frozenset(), (*DEFAULT_CHECKS, _failing_on("c2", _die)), 1))

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, Run
+from kcompat.catalog.fix_routes import fixable
 from kcompat.checks.api_lifecycle import check_api
+from kcompat.core.versions import KubeVersion
+from kcompat.engine.pipeline import load_all
 from kcompat.fix import writer
 from kcompat.fix.files import fix_context
-from kcompat.fix.registry import fixable
 from kcompat.fix.rewrite import fix_text, split_spans
-from kcompat.pipeline import load_all
-from kcompat.resources import extract
 from kcompat.sources.load import LoadedInput
-from kcompat.versions import KubeVersion
+from kcompat.sources.resources import extract
 
 TARGET = KubeVersion.parse("1.29")
 

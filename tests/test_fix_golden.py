@@ -8,11 +8,11 @@ import pytest
 import yaml
 
 from kcompat.checks.api_lifecycle import check_api
+from kcompat.core.versions import KubeVersion
 from kcompat.fix.files import fix_context
 from kcompat.fix.rewrite import fix_text
-from kcompat.resources import extract
+from kcompat.sources.resources import extract
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
-from kcompat.versions import KubeVersion
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "fix"
 CASES = sorted(p.name[: -len(".in.yaml")] for p in GOLDEN.glob("*.in.yaml"))

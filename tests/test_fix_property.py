@@ -6,9 +6,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kcompat.core.versions import KubeVersion
 from kcompat.fix.files import fix_context
 from kcompat.fix.rewrite import fix_text, split_spans
-from kcompat.versions import KubeVersion
 
 CONTEXT = fix_context(KubeVersion.parse("1.29"))
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
+from kcompat.catalog.fix_routes import ROUTES, fixable, route
 from kcompat.catalog.lifecycle import load_catalog
+from kcompat.core.versions import KubeVersion
 from kcompat.fix.migrations import MIGRATIONS
-from kcompat.fix.registry import ROUTES, fixable, route
-from kcompat.versions import KubeVersion
 
 
 @pytest.mark.parametrize(("old", "kind"), sorted(ROUTES))
@@ -42,5 +42,5 @@ def test_fixable_examples() -> None:
 
 
 def test_registry_does_not_import_ruamel() -> None:
-    code = "import sys, kcompat.fix.registry; assert 'ruamel' not in ' '.join(sys.modules), 'ruamel imported'"
+    code = "import sys, kcompat.catalog.fix_routes; assert 'ruamel' not in ' '.join(sys.modules), 'ruamel imported'"
     subprocess.run([sys.executable, "-c", code], check=True)

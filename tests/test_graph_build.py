@@ -11,12 +11,12 @@ import pytest
 
 from conftest import ROOT
 from kcompat.catalog.lifecycle import load_catalog
+from kcompat.engine.pipeline import load_all
 from kcompat.graph import model as m
 from kcompat.graph.addresses import find_addresses, host_like_key, path_version, version_key
 from kcompat.graph.build import ServiceGraph, build_graph, selector_matches
-from kcompat.pipeline import load_all
-from kcompat.resources import extract
 from kcompat.sources.load import LoadedInput
+from kcompat.sources.resources import extract
 
 
 def build(tmp_path: Path, text: str) -> ServiceGraph:

@@ -10,12 +10,12 @@ import yaml
 
 from conftest import FIXTURES
 from kcompat.catalog.lifecycle import load_catalog
+from kcompat.engine.pipeline import load_all
 from kcompat.graph import model as m
 from kcompat.graph.build import ServiceGraph, build_graph
-from kcompat.graph.plan import dependency_graph, upgrade_layers
-from kcompat.pipeline import load_all
-from kcompat.resources import extract
+from kcompat.plan.planner import dependency_graph, upgrade_layers
 from kcompat.sources.load import LoadedInput
+from kcompat.sources.resources import extract
 
 GRAPHS = FIXTURES / "graph"
 

@@ -15,8 +15,8 @@ from helpers.tools import require_helm_sdk
 
 from conftest import FIXTURES, Run
 from kcompat.catalog.lifecycle import load_catalog
+from kcompat.core.versions import KubeVersion
 from kcompat.sources.helm_render import HelmRequest, capabilities, render
-from kcompat.versions import KubeVersion
 
 CLI = Callable[..., Run]
 PDB_SWITCH = FIXTURES / "helm/pdb-switch"

@@ -94,7 +94,7 @@ def test_unreadable_file_is_reported(tree: Path, run_cli: Callable[..., Run]) ->
 
 def test_a_file_that_vanishes_during_the_run(tree: Path, run_cli: Callable[..., Run],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import kcompat.jobs as jobs
+    import kcompat.engine.jobs as jobs
 
     (tree / "vanish.yaml").write_text(REMOVED)
     real = jobs.discover
@@ -113,7 +113,7 @@ def test_a_file_that_vanishes_during_the_run(tree: Path, run_cli: Callable[..., 
 
 def test_a_file_that_grows_past_the_limit_during_the_run(tree: Path, run_cli: Callable[..., Run],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcompat import limits
+    from kcompat.core import limits
 
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1000)
     (tree / "grow.yaml").write_text(CLEAN + "#" * 5000 + "\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, Run
-from kcompat import limits
+from kcompat.core import limits
 from kcompat.sources.reading import Undecodable, decode
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 

@@ -221,7 +221,7 @@ def test_github_escaping() -> None:
 
 
 def test_github_info_is_a_notice(run_cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcompat.model import Finding, Origin, Severity
+    from kcompat.core.model import Finding, Origin, Severity
     from kcompat.report.github import annotation
 
     finding = Finding("no-schema", Severity.INFO, "no CRD", Origin("x.yaml", 0, 3, None))
@@ -298,10 +298,10 @@ def test_csv_golden_and_parse_back(check: Callable[..., Run]) -> None:
 
 def test_csv_quotes_quotes_and_newlines() -> None:
     from kcompat.checks.context import CheckContext
-    from kcompat.model import Finding, Origin, Severity
-    from kcompat.pipeline import CheckResult
+    from kcompat.core.model import Finding, Origin, Severity
+    from kcompat.core.versions import KubeVersion
+    from kcompat.engine.pipeline import CheckResult
     from kcompat.report.csv_report import write_csv
-    from kcompat.versions import KubeVersion
 
     message = 'bad "value"\nsecond line'
     result = CheckResult(CheckContext(None, KubeVersion.parse("1.29")),  # type: ignore[arg-type]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.checks.context import CheckContext
+from kcompat.core.versions import KubeVersion
+from kcompat.engine.pipeline import load_all
 from kcompat.graph.build import build_graph
-from kcompat.graph.plan import UpgradePlan, make_plan
-from kcompat.pipeline import load_all
-from kcompat.resources import extract
+from kcompat.plan.planner import UpgradePlan, make_plan
 from kcompat.sources.load import LoadedInput
-from kcompat.versions import KubeVersion
+from kcompat.sources.resources import extract
 
 
 def app(name: str, calls: list[str] = (), serves: str = "", consumes: str = "",  # type: ignore[assignment]

@@ -11,15 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kcompat.catalog.lifecycle import load_catalog
+from kcompat.catalog.schema_store import default_store
 from kcompat.checks.context import CheckContext
 from kcompat.checks.schema_rules import check_schema
+from kcompat.core.versions import KubeVersion
 from kcompat.fix.files import fix_context
 from kcompat.fix.rewrite import fix_text
-from kcompat.resources import extract
 from kcompat.schema.settings import SchemaSettings
-from kcompat.schema.store import default_store
+from kcompat.sources.resources import extract
 from kcompat.sources.yaml_stream import parse_stream
-from kcompat.versions import KubeVersion
 
 MINOR = 29
 VERSION = KubeVersion.parse(f"1.{MINOR}")

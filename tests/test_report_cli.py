@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from conftest import FIXTURES, ROOT, Run
+from kcompat.core.versions import KubeVersion
 from kcompat.report.html import render_html
 from kcompat.report.markdown_report import render_markdown
 from kcompat.report.migration import build_report
 from kcompat.report.svg_graph import render_svg
-from kcompat.versions import KubeVersion
 
 CLI = Callable[..., Run]
 DEMO = str(FIXTURES / "demo")

@@ -7,10 +7,10 @@ import pytest
 from kcompat.catalog.lifecycle import ApiLifecycle, load_catalog
 from kcompat.checks.api_lifecycle import check_api
 from kcompat.checks.context import CheckContext
-from kcompat.resources import extract
+from kcompat.core.versions import KubeVersion
 from kcompat.sources.documents import Document
+from kcompat.sources.resources import extract
 from kcompat.sources.yaml_stream import parse_stream
-from kcompat.versions import KubeVersion
 
 CATALOG = load_catalog()
 REMOVALS = sorted(

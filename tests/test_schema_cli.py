@@ -133,9 +133,9 @@ def test_removed_apis_are_not_schema_checked_twice(run_cli: CLI, write: Write) -
 
 
 def test_jobs_give_identical_results(run_cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kcompat.jobs
+    import kcompat.engine.jobs
 
-    monkeypatch.setattr(kcompat.jobs, "POOL_MIN_BYTES", 0)  # use the pool even for small inputs
+    monkeypatch.setattr(kcompat.engine.jobs, "POOL_MIN_BYTES", 0)  # use the pool even for small inputs
     tree = tmp_path / "tree"
     shutil.copytree(SCHEMA, tree)
     outputs = [run_cli("check", str(tree), "-t", "1.31", "-o", "json", "--jobs", jobs).out

@@ -16,9 +16,9 @@ import pytest
 
 from conftest import FIXTURES
 from kcompat.catalog.lifecycle import load_catalog
-from kcompat.resources import Resource, extract
 from kcompat.schema.builtin import version_schemas
 from kcompat.sources.load import load_input
+from kcompat.sources.resources import Resource, extract
 
 ROOTS = (FIXTURES / "corpus", FIXTURES / "schema")
 # file (relative to fixtures/) -> why a cluster of any version serving it rejects it

@@ -14,7 +14,7 @@ import pytest
 
 from kcompat.catalog.build import META_KINDS
 from kcompat.catalog.lifecycle import load_catalog
-from kcompat.schema.store import SchemaStore, StoreError, default_store
+from kcompat.catalog.schema_store import SchemaStore, StoreError, default_store
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE = ROOT / "schemas" / "store"

@@ -188,8 +188,8 @@ def test_validators_are_built_once_and_reused() -> None:
 
 
 def test_checking_a_deployment_loads_only_what_it_needs() -> None:
+    from kcompat.catalog.schema_store import SchemaStore, default_store
     from kcompat.schema.builtin import VersionSchemas
-    from kcompat.schema.store import SchemaStore, default_store
 
     store = SchemaStore(default_store().folder)
     schemas = VersionSchemas(store, 30)

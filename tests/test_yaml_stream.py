@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kcompat import limits
+from kcompat.core import limits
 from kcompat.sources.documents import Document
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 

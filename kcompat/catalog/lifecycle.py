@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from kcompat.catalog.store import schemas_dir
-from kcompat.versions import KubeVersion
+from kcompat.core.versions import KubeVersion
 
 # Kinds that clients read, never the API server: valid in manifests, no lifecycle to check.
 CLIENT_SIDE_KINDS = frozenset({("v1", "Config"), ("v1", "List")})

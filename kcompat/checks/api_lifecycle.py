@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kcompat.catalog.fix_routes import fixable
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS, ApiLifecycle, minor_text
 from kcompat.checks.context import CheckContext
-from kcompat.fix.registry import fixable
-from kcompat.model import Finding, Severity
-from kcompat.resources import Resource
+from kcompat.core.model import Finding, Severity
+from kcompat.sources.resources import Resource
 
 RULES = {
     "removed-api": Severity.ERROR,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kcompat.catalog.lifecycle import Catalog
-from kcompat.versions import KubeVersion
+from kcompat.core.versions import KubeVersion
 
 if TYPE_CHECKING:
     from kcompat.schema.settings import SchemaSettings

@@ -2,7 +2,7 @@
 no-schema and crd-invalid, plus schema/unknown-field findings against a CRD's schema.
 
 CRDs come from every input and every --crd path and are collected before any resource is
-checked (kcompat.schema.gather), so a custom resource may come before its CRD.
+checked (kcompat.engine.crds), so a custom resource may come before its CRD.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from kcompat.checks.api_lifecycle import is_custom
 from kcompat.checks.context import CheckContext
 from kcompat.checks.schema_rules import problem_findings
-from kcompat.model import Finding, Severity
-from kcompat.resources import Resource
+from kcompat.core.model import Finding, Severity
+from kcompat.sources.resources import Resource
 
 RULES = {
     "crd-version-unserved": Severity.ERROR,
@@ -69,9 +69,9 @@ def check_custom(resource: Resource, context: CheckContext) -> Iterator[Finding]
                       f"({version.schema_error}); fields were not validated",
                       resource.origin_of(("apiVersion",)), resource.ref())
         return
+    from kcompat.catalog.schema_store import StoreError
     from kcompat.schema.builtin import version_schemas
     from kcompat.schema.crds import crd_validator
-    from kcompat.schema.store import StoreError
     from kcompat.schema.validator import SchemaError, run
 
     try:

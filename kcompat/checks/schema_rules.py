@@ -18,8 +18,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS
 from kcompat.checks.api_lifecycle import is_custom
 from kcompat.checks.context import CheckContext
-from kcompat.model import Finding, Severity
-from kcompat.resources import Resource
+from kcompat.core.model import Finding, Severity
+from kcompat.sources.resources import Resource
 
 if TYPE_CHECKING:
     from kcompat.schema.validator import Problem
@@ -60,8 +60,8 @@ def check_schema(resource: Resource, context: CheckContext) -> Iterator[Finding]
     yield from duplicate_keys(resource, context)
     if (resource.api_version, resource.kind) in CLIENT_SIDE_KINDS or is_custom(resource, context):
         return  # custom resources: kcompat.checks.crd_rules
+    from kcompat.catalog.schema_store import StoreError
     from kcompat.schema.builtin import version_schemas
-    from kcompat.schema.store import StoreError
     from kcompat.schema.validator import SchemaError
 
     minor = settings.version.minor

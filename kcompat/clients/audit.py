@@ -21,8 +21,8 @@ from typing import IO, Any
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.clients.model import AUDIT_LOG, ClientsReport, Identity, InputStats, flagged, judge
 from kcompat.clients.resources import ResourceMap, plural_of
+from kcompat.core.versions import KubeVersion
 from kcompat.sources.reading import open_input
-from kcompat.versions import KubeVersion
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_LINE_BYTES = 16 * 1024 * 1024

@@ -31,7 +31,7 @@ from kcompat.clients.model import (
     judge,
 )
 from kcompat.clients.resources import SUBRESOURCE_KINDS, ResourceMap, plural_of
-from kcompat.versions import KubeVersion, VersionError
+from kcompat.core.versions import KubeVersion, VersionError
 
 TIMEOUT_SECONDS = 30
 PAGE_SIZE = 500

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kcompat.catalog.lifecycle import ApiLifecycle, Catalog, minor_text
-from kcompat.versions import KubeVersion, VersionError
+from kcompat.core.versions import KubeVersion, VersionError
 
 FORMAT_VERSION = 1
 SCHEMA = "kcompat.clients/v1"

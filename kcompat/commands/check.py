@@ -7,8 +7,8 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
+from kcompat.engine.schema_options import add_schema_arguments
 from kcompat.report.formats import CHECK_FORMATS
-from kcompat.schema.options import add_schema_arguments
 
 
 def add_parser(commands: Any) -> None:
@@ -53,10 +53,10 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
-    from kcompat.model import Severity
-    from kcompat.pipeline import check_inputs, check_paths, load_all
+    from kcompat.core.model import Severity
+    from kcompat.engine.pipeline import check_inputs, check_paths, load_all
+    from kcompat.engine.schema_options import add_crd_sources, jobs_of, schema_settings
     from kcompat.report.summary import failing
-    from kcompat.schema.options import add_crd_sources, jobs_of, schema_settings
 
     target, current = target_and_current(args.target_version, args.current_version)
     if args.paths.count("-") > 1:
@@ -68,14 +68,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(bad_option)) from None
     context = CheckContext(load_catalog(), target, current, schema)
     if args.rollout:
-        from kcompat.checks.rollout import check_rollout
+        from kcompat.engine.rollout import check_rollout
 
         if not args.paths:
             raise UsageError("--rollout needs a PATH")
         result = check_rollout(list(load_all(args.paths, args.exclude)), context, ignore)
     elif args.helm or args.kustomize or args.helm_releases or args.chart_dir:
-        from kcompat.pipeline import InputError
-        from kcompat.sources.generated import GeneratedError, generate
+        from kcompat.engine.generated import GeneratedError, generate
+        from kcompat.engine.pipeline import InputError
 
         try:
             generated = generate(args, context, args.paths, args.exclude, load_all, InputError)

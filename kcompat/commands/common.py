@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kcompat.versions import KubeVersion, VersionError
+from kcompat.core.versions import KubeVersion, VersionError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

@@ -22,7 +22,7 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
-    from kcompat.explain import UnknownApi, describe, find_api, parse_api_arguments, to_json
+    from kcompat.report.api_explain import UnknownApi, describe, find_api, parse_api_arguments, to_json
 
     catalog = load_catalog()
     try:
@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, UnknownApi) as error:
         raise UsageError(str(error)) from None
     if args.field is not None or args.target_version is not None:
-        from kcompat.schema.commands import explain_field_command
+        from kcompat.commands.schema_text import explain_field_command
 
         return explain_field_command(api, args)
     if args.output == "json":

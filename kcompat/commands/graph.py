@@ -50,8 +50,8 @@ def with_clients(args: argparse.Namespace, built: Any, resources: list[Any], tar
 
 def load_resources(paths: list[str], exclude: list[str]) -> tuple[list[Any], list[Any], bool]:
     """(loaded inputs, resources, whether some input was unreadable); problems go to stderr."""
-    from kcompat.pipeline import InputError, load_all
-    from kcompat.resources import extract
+    from kcompat.engine.pipeline import InputError, load_all
+    from kcompat.sources.resources import extract
 
     if paths.count("-") > 1:
         raise UsageError("stdin (-) can be given only once")

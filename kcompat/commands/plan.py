@@ -25,9 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
     from kcompat.commands.graph import load_resources
-    from kcompat.graph import render
     from kcompat.graph.build import build_graph
-    from kcompat.graph.plan import make_plan
+    from kcompat.plan import render
+    from kcompat.plan.planner import make_plan
 
     target, current = target_and_current(args.target_version, args.current_version)
     if current is None:

@@ -12,6 +12,6 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kcompat.schema.commands import schemas_command
+    from kcompat.commands.schema_text import schemas_command
 
     return schemas_command(args)

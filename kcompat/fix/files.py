@@ -9,14 +9,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kcompat import limits
 from kcompat.checks.context import CheckContext
+from kcompat.core import limits
+from kcompat.core.versions import KubeVersion
 from kcompat.fix.rewrite import Change, Problem, fix_text
 from kcompat.fix.templates import fix_template, is_template
 from kcompat.fix.writer import WriteError, atomic_write
 from kcompat.sources.discover import Missing, discover
 from kcompat.sources.reading import Undecodable, decode, read_input
-from kcompat.versions import KubeVersion
 
 
 @dataclass

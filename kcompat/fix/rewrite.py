@@ -21,12 +21,12 @@ from typing import Any
 
 import yaml
 
+from kcompat.catalog.fix_routes import Route, route
 from kcompat.checks.api_lifecycle import check_api
 from kcompat.checks.context import CheckContext
 from kcompat.fix.migrations import MIGRATIONS, ManualWork
-from kcompat.fix.registry import Route, route
-from kcompat.resources import Resource, extract
 from kcompat.sources.documents import Document
+from kcompat.sources.resources import Resource, extract
 from kcompat.sources.yaml_stream import (
     DocumentSpan,
     ManifestLoader,
@@ -247,7 +247,7 @@ def _fix_chunk(chunk: str, span: Span, path: str, context: CheckContext, result:
             result.problems.append(Problem(target.line, f"{_describe(target)}: {work}; not rewritten"))
             continue
         except Exception as error:  # a migration that trips on an odd shape leaves the document alone
-            from kcompat.pipeline import describe_crash
+            from kcompat.engine.pipeline import describe_crash
 
             result.problems.append(Problem(target.line, f"{_describe(target)}: internal error, please report it "
                                            f"({describe_crash(error)}); not rewritten"))

@@ -6,8 +6,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from kcompat.catalog.fix_routes import route
 from kcompat.checks.context import CheckContext
-from kcompat.fix.registry import route
 from kcompat.fix.rewrite import Change, Problem, split_spans
 
 _API_LINE = re.compile(r"^apiVersion:[ \t]*(['\"]?)([A-Za-z0-9.\-/]+)\1([ \t]*(?:#[^\r\n]*)?)(\r?)$", re.MULTILINE)

@@ -23,7 +23,7 @@ from kcompat.graph.addresses import (
     path_version,
     split_versioned_name,
 )
-from kcompat.resources import Resource, dig
+from kcompat.sources.resources import Resource, dig
 
 SERVES_ANNOTATION = "kcompat.io/serves"
 CONSUMES_ANNOTATION = "kcompat.io/consumes"

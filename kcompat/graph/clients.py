@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kcompat.catalog.lifecycle import Catalog
-from kcompat.clients.graph import ClientUsage, client_nodes, join_workloads
 from kcompat.clients.model import ApiUsage, Client, ClientsReport, Identity
+from kcompat.core.versions import KubeVersion, VersionError
 from kcompat.graph import model as m
 from kcompat.graph.build import ServiceGraph
-from kcompat.resources import Resource
-from kcompat.versions import KubeVersion, VersionError
+from kcompat.graph.client_usage import ClientUsage, client_nodes, join_workloads
+from kcompat.sources.resources import Resource
 
 CLIENT = "client"
 """Node kind of a client that no workload in the manifests runs as."""

@@ -21,7 +21,7 @@ import yaml
 
 from kcompat.graph import model as m
 from kcompat.graph.addresses import split_versioned_name, version_key
-from kcompat.resources import Resource, dig
+from kcompat.sources.resources import Resource, dig
 
 ROLLING = "rolling update"
 BLUE_GREEN = "blue-green"

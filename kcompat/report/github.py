@@ -14,8 +14,8 @@ import os
 import posixpath
 from typing import TextIO
 
-from kcompat.model import Finding, ObjectRef, Severity
-from kcompat.pipeline import CheckResult
+from kcompat.core.model import Finding, ObjectRef, Severity
+from kcompat.engine.pipeline import CheckResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 STDIN_NAME = "<stdin>"

@@ -7,8 +7,8 @@ import sys
 from typing import Any, TextIO
 
 from kcompat import __version__
-from kcompat.model import Finding
-from kcompat.pipeline import CheckResult
+from kcompat.core.model import Finding
+from kcompat.engine.pipeline import CheckResult
 from kcompat.report.summary import Summary
 
 FORMAT_VERSION = 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
-from kcompat.model import Finding
-from kcompat.pipeline import CheckResult
+from kcompat.core.model import Finding
+from kcompat.engine.pipeline import CheckResult
 from kcompat.report.github import object_label
 from kcompat.report.summary import Summary
 

@@ -133,8 +133,8 @@ def node_label(node: dict[str, Any]) -> tuple[str, str]:
 
 
 def _sections(check: dict[str, Any], target: Any) -> tuple[list[ApiSection], list[dict[str, Any]]]:
+    from kcompat.catalog.fix_routes import fixable, route
     from kcompat.catalog.lifecycle import load_catalog, minor_text
-    from kcompat.fix.registry import fixable, route
 
     catalog = load_catalog()
     sections: dict[tuple[str, str], ApiSection] = {}
@@ -179,13 +179,14 @@ def gather(paths: Sequence[str], exclude: Sequence[str], ignore: frozenset[str],
 
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
+    from kcompat.engine.pipeline import InputError, check_inputs, load_all
+    from kcompat.engine.schema_options import add_crd_sources, schema_settings
     from kcompat.graph import render
     from kcompat.graph.build import build_graph
-    from kcompat.graph.plan import make_plan
-    from kcompat.pipeline import InputError, check_inputs, load_all
+    from kcompat.plan import render as plan_render
+    from kcompat.plan.planner import make_plan
     from kcompat.report.json_report import result_to_json
-    from kcompat.resources import extract
-    from kcompat.schema.options import add_crd_sources, schema_settings
+    from kcompat.sources.resources import extract
 
     catalog = load_catalog()
     loaded = list(load_all(paths, exclude))
@@ -199,6 +200,6 @@ def gather(paths: Sequence[str], exclude: Sequence[str], ignore: frozenset[str],
     resources = [resource for item in inputs for resource in extract(item.documents).resources]
     built = build_graph(resources, catalog)
     plan = make_plan(built, inputs, CheckContext(catalog, target, current))
-    data = build_report(paths, result_to_json(result), render.plan_json(plan), render.graph_json(built),
+    data = build_report(paths, result_to_json(result), plan_render.plan_json(plan), render.graph_json(built),
                         render.graph_mermaid(built), target)
     return data, errors

@@ -17,8 +17,8 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from kcompat import __version__
-from kcompat.model import Finding, Severity
-from kcompat.pipeline import CheckResult
+from kcompat.core.model import Finding, Severity
+from kcompat.engine.pipeline import CheckResult
 from kcompat.report.github import STDIN_NAME, full_message, repo_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from kcompat.model import Finding, Severity
-from kcompat.pipeline import CheckResult
+from kcompat.core.model import Finding, Severity
+from kcompat.engine.pipeline import CheckResult
 
 
 @dataclass(frozen=True)

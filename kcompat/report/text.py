@@ -11,8 +11,8 @@ import sys
 from itertools import groupby
 from typing import TextIO
 
-from kcompat.model import Finding, Severity
-from kcompat.pipeline import CheckResult
+from kcompat.core.model import Finding, Severity
+from kcompat.engine.pipeline import CheckResult
 from kcompat.report.summary import Summary, plural
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

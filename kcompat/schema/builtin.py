@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from kcompat.schema.store import SchemaStore, StoreError, default_store
+from kcompat.catalog.schema_store import SchemaStore, StoreError, default_store
 from kcompat.schema.validator import Compiler, Entry, Problem, run
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"

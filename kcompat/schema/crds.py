@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kcompat.model import Origin
+from kcompat.core.model import Origin
 from kcompat.schema.validator import ANY_TYPES, Compiler, Entry, Path, Problem, SchemaError, run
 
 CRD_GROUP = "apiextensions.k8s.io"

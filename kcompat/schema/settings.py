@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kcompat.versions import KubeVersion
+from kcompat.core.versions import KubeVersion
 
 if TYPE_CHECKING:
     from kcompat.schema.crds import Crd, CrdRegistry

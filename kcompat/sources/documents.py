@@ -7,7 +7,7 @@ from typing import Any
 
 from yaml.nodes import Node
 
-from kcompat.model import Origin
+from kcompat.core.model import Origin
 from kcompat.sources.positions import FieldPath, locate
 
 

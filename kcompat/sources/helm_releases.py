@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kcompat.model import Finding, Origin, Severity
-from kcompat.resources import Resource, extract
+from kcompat.core.model import Finding, Origin, Severity
 from kcompat.sources.load import LoadedInput, load_input, load_text
+from kcompat.sources.resources import Resource, extract
 
 MAX_RELEASE_BYTES = 64 * 1024 * 1024
 """Largest decompressed release JSON accepted."""

@@ -32,9 +32,9 @@ from typing import Any
 import yaml
 
 from kcompat.catalog.lifecycle import Catalog
-from kcompat.model import Finding, Origin, Severity
+from kcompat.core.model import Finding, Origin, Severity
+from kcompat.core.versions import KubeVersion
 from kcompat.sources.template_map import RenderedStream
-from kcompat.versions import KubeVersion
 
 MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
 """Template files larger than this are not read for line mapping."""

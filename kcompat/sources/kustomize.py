@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from kcompat.model import Finding
+from kcompat.core.model import Finding
 from kcompat.sources.documents import Document
 from kcompat.sources.load import LoadedInput, load_input, load_text
 from kcompat.sources.template_map import field_path_at_line

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from kcompat import limits
-from kcompat.model import Finding, Origin, Severity
+from kcompat.core import limits
+from kcompat.core.model import Finding, Origin, Severity
 from kcompat.sources.discover import STDIN
 from kcompat.sources.documents import Document
 from kcompat.sources.reading import Undecodable, decode, read_input

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from kcompat.model import Finding, Origin
+from kcompat.core.model import Finding, Origin
 from kcompat.sources.documents import Document
 
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?(?P<key>[\"']?[A-Za-z0-9_.\-/]+[\"']?)\s*:(?:\s+(?P<value>.*?))?\s*$")

@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kcompat import limits
-from kcompat.model import Origin
+from kcompat.core import limits
+from kcompat.core.model import Origin
 from kcompat.sources.documents import Document
 
 # A line starting with "---" followed by white space or the end of the line always starts

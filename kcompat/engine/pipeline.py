@@ -12,10 +12,10 @@ from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.context import CheckContext
 from kcompat.checks.crd_rules import check_custom
 from kcompat.checks.schema_rules import check_schema
-from kcompat.model import Finding, ObjectRef, Origin, Severity
-from kcompat.resources import Resource, extract
+from kcompat.core.model import Finding, ObjectRef, Origin, Severity
 from kcompat.sources.discover import Missing, discover
 from kcompat.sources.load import LoadedInput, load_input
+from kcompat.sources.resources import Resource, extract
 
 Check = Callable[[Resource, CheckContext], Iterable[Finding]]
 
@@ -64,7 +64,7 @@ def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckConte
                  checks: Sequence[Check] = DEFAULT_CHECKS) -> CheckResult:
     if context.schema is not None:
         # CRDs of every input must be known before the first custom resource is checked.
-        from kcompat.schema.gather import with_crds_of
+        from kcompat.engine.crds import with_crds_of
 
         inputs, context = with_crds_of(inputs, context)
     result = CheckResult(context)
@@ -79,7 +79,7 @@ def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckConte
 
 def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext,
                  ignore: frozenset[str], checks: Sequence[Check]) -> None:
-    """Check one loaded input into result (unsorted); kcompat.jobs runs this in workers."""
+    """Check one loaded input into result (unsorted); kcompat.engine.jobs runs this in workers."""
     result.files += 1
     result.checked_files.append(loaded.path)
     result.documents += len(loaded.documents) + sum(f.rule == "parse-error" for f in loaded.findings)
@@ -125,7 +125,7 @@ def check_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckCont
     Files are read once per pass (CRDs are gathered from the few files that mention them
     first) and never all held in memory at once.
     """
-    from kcompat.jobs import run_paths
+    from kcompat.engine.jobs import run_paths
 
     return run_paths(paths, exclude, context, ignore, checks, jobs)
 

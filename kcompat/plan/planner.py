@@ -15,15 +15,15 @@ from typing import Any
 import networkx as nx
 
 from kcompat.checks.context import CheckContext
+from kcompat.core.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.versions import KubeVersion, VersionError, hops
+from kcompat.engine.pipeline import check_inputs
 from kcompat.graph import model as m
 from kcompat.graph.addresses import version_key
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.clients import ClientCall, client_calls
 from kcompat.graph.rollout import BLUE_GREEN, CANARY, MANY_CALLERS, ROLLING, Rollout, RolloutAdvisor
-from kcompat.model import Finding, ObjectRef, Origin, Severity
-from kcompat.pipeline import check_inputs
 from kcompat.sources.load import LoadedInput
-from kcompat.versions import KubeVersion, VersionError, hops
 
 BLOCKER = "plan-blocker"
 HOP_RULES = frozenset({"removed-api", "deprecated-api"})

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 def explain_field_command(api: ApiLifecycle, args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
+    from kcompat.catalog.schema_store import StoreError, default_store
+    from kcompat.report.schema_explain import FieldNotFound, describe_field, explain_field, parse_field
     from kcompat.schema.builtin import field_history
-    from kcompat.schema.explain import FieldNotFound, describe_field, explain_field, parse_field
-    from kcompat.schema.store import StoreError, default_store
 
     version = parse_version(args.target_version, "--target-version") or load_catalog().newest
     store = default_store()
@@ -43,7 +43,7 @@ def explain_field_command(api: ApiLifecycle, args: argparse.Namespace) -> int:
 
 def schemas_command(args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
-    from kcompat.schema.store import StoreError, default_store
+    from kcompat.catalog.schema_store import StoreError, default_store
 
     store = default_store()
     try:

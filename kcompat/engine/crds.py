@@ -1,6 +1,6 @@
 """Collect CRDs before any resource is checked, so a custom resource may precede its CRD.
 
-kcompat.jobs parses only the input files whose bytes mention CustomResourceDefinition and keeps
+kcompat.engine.jobs parses only the input files whose bytes mention CustomResourceDefinition and keeps
 them for the check pass without node trees (DetachedDocument). In-memory inputs (stdin,
 rendered charts, overlays) are read from their loaded documents. `--crd` paths are sources
 only: their CRDs provide schemas and their problems are reported, but their other objects are
@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kcompat import limits
 from kcompat.checks.context import CheckContext
-from kcompat.model import Finding, Origin, Severity
-from kcompat.resources import extract
+from kcompat.core import limits
+from kcompat.core.model import Finding, Origin, Severity
 from kcompat.schema.crds import Crd, CrdRegistry, is_crd, parse_crd
 from kcompat.sources.discover import STDIN, Missing, discover
 from kcompat.sources.documents import Document
 from kcompat.sources.load import LoadedInput
 from kcompat.sources.positions import FieldPath
 from kcompat.sources.reading import Undecodable, decode, read_input
+from kcompat.sources.resources import extract
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from kcompat.clients.model import ClientsReport
 from kcompat.clients.render import iso_time
 from kcompat.graph.model import WORKLOAD_KINDS, builtin_api_id, object_id
-from kcompat.resources import Resource
+from kcompat.sources.resources import Resource
 
 _POD_SPEC = {"Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec")}
 

@@ -7,10 +7,10 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kcompat.pipeline import CheckResult
-    from kcompat.schema.gather import CrdSources
+    from kcompat.core.versions import KubeVersion
+    from kcompat.engine.crds import CrdSources
+    from kcompat.engine.pipeline import CheckResult
     from kcompat.schema.settings import SchemaSettings
-    from kcompat.versions import KubeVersion
 
 
 def add_schema_arguments(check: argparse.ArgumentParser) -> None:
@@ -45,7 +45,7 @@ def jobs_of(args: Any) -> int:
     jobs: int | None = getattr(args, "jobs", None)
     if jobs is not None:
         return jobs
-    from kcompat.jobs import default_jobs
+    from kcompat.engine.jobs import default_jobs
 
     return default_jobs()
 
@@ -58,9 +58,9 @@ def schema_settings(args: Any, target: KubeVersion, inputs: list[str],
     """
     if getattr(args, "skip_schema", False):
         return None, None
+    from kcompat.catalog.schema_store import StoreError, default_store
+    from kcompat.core.versions import KubeVersion, VersionError
     from kcompat.schema.settings import SchemaSettings
-    from kcompat.schema.store import StoreError, default_store
-    from kcompat.versions import KubeVersion, VersionError
 
     version = target
     if getattr(args, "schema_version", None):
@@ -79,7 +79,7 @@ def schema_settings(args: Any, target: KubeVersion, inputs: list[str],
                          f"1.{min(minors)} to 1.{max(minors)}")
     sources = crds = None
     if getattr(args, "crd", None):
-        from kcompat.schema.gather import crd_sources, registry
+        from kcompat.engine.crds import crd_sources, registry
         from kcompat.sources.discover import discover
 
         given = frozenset(item for item in discover(inputs, exclude) if isinstance(item, str))
@@ -94,8 +94,8 @@ def add_crd_sources(result: CheckResult, sources: CrdSources | None, ignore: fro
     """Put what --crd paths reported into the result (their unreadable paths give exit 2)."""
     if sources is None:
         return
-    from kcompat.model import Finding
-    from kcompat.pipeline import InputError
+    from kcompat.core.model import Finding
+    from kcompat.engine.pipeline import InputError
 
     for path, reason in sources.errors:
         result.input_errors.append(InputError(path, f"--crd: {reason}"))

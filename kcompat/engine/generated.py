@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kcompat.checks.context import CheckContext
-from kcompat.model import Finding
+from kcompat.core.model import Finding
 from kcompat.sources.discover import STDIN, Missing, discover
 from kcompat.sources.load import STDIN_NAME, LoadedInput, load_text, read_bytes
 from kcompat.sources.template_map import RenderedStream, map_helm_findings

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kcompat.schema.store import SchemaStore
+from kcompat.catalog.schema_store import SchemaStore
 
 _STEP = re.compile(r"\[[^\]]*\]")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kcompat.versions import KubeVersion
+from kcompat.core.versions import KubeVersion
 
 # Migrations that change only the apiVersion line (the kinds' schemas are compatible). The
 # others rewrite fields too; see kcompat/fix/migrations.py and docs/fix.md.

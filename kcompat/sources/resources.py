@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kcompat.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.model import Finding, ObjectRef, Origin, Severity
 from kcompat.sources.documents import Document
 from kcompat.sources.positions import FieldPath
 

@@ -1,7 +1,7 @@
 """`kcompat check PATH... --jobs N`: check files in worker processes, same result as one process.
 
 1. discover the files (stable order); read stdin once, here;
-2. gather CRDs from every input before any resource is checked (kcompat.schema.gather): only
+2. gather CRDs from every input before any resource is checked (kcompat.engine.crds): only
    files whose bytes mention CustomResourceDefinition are parsed for that, by the workers when
    there are several;
 3. check each file with pipeline.check_loaded, in this process or in a pool of N workers
@@ -22,10 +22,10 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kcompat import limits
 from kcompat.checks.context import CheckContext
-from kcompat.model import Finding, Origin
-from kcompat.pipeline import Check, CheckResult, InputError, check_loaded, internal_error
+from kcompat.core import limits
+from kcompat.core.model import Finding, Origin
+from kcompat.engine.pipeline import Check, CheckResult, InputError, check_loaded, internal_error
 from kcompat.sources.discover import STDIN, Missing, discover
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.reading import read_input
@@ -66,11 +66,11 @@ def run_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
         else:
             found = _crds_here(crd_files, preloaded)
         if stdin is not None:
-            from kcompat.schema.gather import crds_in_documents
+            from kcompat.engine.crds import crds_in_documents
 
             found.extend(crds_in_documents(stdin.documents))
         if found:
-            from kcompat.schema.gather import registry
+            from kcompat.engine.crds import registry
 
             merged = registry(settings.known_crds(), found)
             context = dataclasses.replace(context, schema=dataclasses.replace(settings, crds=merged))
@@ -120,7 +120,7 @@ def _crds_here(crd_files: list[str], preloaded: dict[str, LoadedInput]) -> list[
 
 def _crds_of_file(path: str, keep: bool) -> tuple[list[Crd], LoadedInput | None]:
     """The file's CRDs and, when keep, the file without node trees for the check pass."""
-    from kcompat.schema.gather import crds_in_documents, detach
+    from kcompat.engine.crds import crds_in_documents, detach
 
     loaded = load_input(path)
     return crds_in_documents(loaded.documents), detach(loaded) if keep else None
@@ -251,7 +251,7 @@ def _check_file(path: str, context: CheckContext, ignore: frozenset[str],
         part = CheckResult(context)
         check_loaded(part, loaded, context, ignore, checks)
     except Exception as error:  # reported for this file, never a lost file or a traceback
-        from kcompat.pipeline import describe_crash
+        from kcompat.engine.pipeline import describe_crash
 
         return _crashed(path, context, f"checking this file failed: {describe_crash(error)}")
     return _fields(part)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kcompat.core.model import Finding, Origin, Severity
 from kcompat.graph import model as m
 from kcompat.graph.build import ServiceGraph, build_graph, selector_matches
 from kcompat.graph.rollout import RolloutAdvisor
-from kcompat.model import Finding, Origin, Severity
-from kcompat.resources import Resource, dig
+from kcompat.sources.resources import Resource, dig
 
 RULE = "rollout-risk"
 SEVERAL_CLIENTS = 2
@@ -132,8 +132,8 @@ def check_rollout(inputs: Sequence[Any], context: Any, ignore: frozenset[str] = 
     """A CheckResult with only the rollout-risk findings of the inputs (for `kcompat check --rollout`)."""
     import dataclasses
 
-    from kcompat.pipeline import CheckResult, InputError
-    from kcompat.resources import extract
+    from kcompat.engine.pipeline import CheckResult, InputError
+    from kcompat.sources.resources import extract
 
     result = CheckResult(context)
     resources: list[Resource] = []
