@@ -13,10 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from kcompat import __version__
-from kcompat.commands.common import EXIT_OK, EXIT_USAGE, UsageError
+from kcompat.commands.common import EXIT_OK, EXIT_USAGE
+from kcompat.core.errors import UsageError
 
 # Command name -> module in kcompat.commands (add new commands here).
-COMMANDS = ("check", "explain", "versions", "schemas", "graph", "plan", "fix", "clients", "report")
+COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

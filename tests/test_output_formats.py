@@ -299,8 +299,8 @@ def test_csv_golden_and_parse_back(check: Callable[..., Run]) -> None:
 def test_csv_quotes_quotes_and_newlines() -> None:
     from kcompat.checks.context import CheckContext
     from kcompat.core.model import Finding, Origin, Severity
+    from kcompat.core.result import CheckResult
     from kcompat.core.versions import KubeVersion
-    from kcompat.engine.pipeline import CheckResult
     from kcompat.report.csv_report import write_csv
 
     message = 'bad "value"\nsecond line'

@@ -11,16 +11,13 @@ from collections.abc import Iterator
 from kcompat.catalog.fix_routes import fixable
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS, ApiLifecycle, minor_text
 from kcompat.checks.context import CheckContext
-from kcompat.core.model import Finding, Severity
+from kcompat.core.model import Finding
+from kcompat.core.rules import DEPRECATED_API, NOT_YET_SERVED, OFF_BY_DEFAULT_API, REMOVED_API, UNKNOWN_API, severity_of
+from kcompat.core.versions import Hop
 from kcompat.sources.resources import Resource
 
-RULES = {
-    "removed-api": Severity.ERROR,
-    "deprecated-api": Severity.WARNING,
-    "not-yet-served": Severity.ERROR,
-    "unknown-api": Severity.ERROR,
-    "off-by-default-api": Severity.WARNING,
-}
+RULES = {rule: severity_of(rule)
+         for rule in (REMOVED_API, DEPRECATED_API, NOT_YET_SERVED, UNKNOWN_API, OFF_BY_DEFAULT_API)}
 
 
 def is_custom(resource: Resource, context: CheckContext) -> bool:
@@ -48,7 +45,7 @@ def check_api(resource: Resource, context: CheckContext) -> Iterator[Finding]:
 
 
 def _finding(rule: str, resource: Resource, message: str, context: CheckContext,
-             replacement: str | None = None, hop: str | None = None,
+             replacement: str | None = None, hop: Hop | None = None,
              **details: object) -> Finding:
     return Finding(rule, RULES[rule], message, resource.origin_of(("apiVersion",)),
                    resource.ref(), replacement, hop, dict(details))
@@ -77,7 +74,7 @@ def _removed(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Fi
     current = context.current
     if current is not None and removed is not None:
         if removed > current.minor:
-            hop = f"{minor_text(removed - 1)} -> {minor_text(removed)}"
+            hop = Hop.into(removed)
         else:
             message += f"; already not served by the current version {current}"
     return _finding("removed-api", resource, message, context, replacement, hop,
@@ -96,7 +93,7 @@ def _deprecated(resource: Resource, api: ApiLifecycle, context: CheckContext) ->
     hop = None
     current = context.current
     if current is not None and api.deprecated_in is not None and api.deprecated_in > current.minor:
-        hop = f"{minor_text(api.deprecated_in - 1)} -> {minor_text(api.deprecated_in)}"
+        hop = Hop.into(api.deprecated_in)
     return _finding("deprecated-api", resource, message, context, replacement, hop,
                     deprecated_in=minor_text(api.deprecated_in),
                     removed_in=minor_text(api.removed_in) if api.removed_in else None,

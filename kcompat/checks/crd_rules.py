@@ -13,14 +13,10 @@ from kcompat.checks.api_lifecycle import is_custom
 from kcompat.checks.context import CheckContext
 from kcompat.checks.schema_rules import problem_findings
 from kcompat.core.model import Finding, Severity
+from kcompat.core.rules import CRD_INVALID, CRD_VERSION_DEPRECATED, CRD_VERSION_UNSERVED, NO_SCHEMA, severity_of
 from kcompat.sources.resources import Resource
 
-RULES = {
-    "crd-version-unserved": Severity.ERROR,
-    "crd-version-deprecated": Severity.WARNING,
-    "no-schema": Severity.INFO,
-    "crd-invalid": Severity.ERROR,
-}
+RULES = {rule: severity_of(rule) for rule in (CRD_VERSION_UNSERVED, CRD_VERSION_DEPRECATED, NO_SCHEMA, CRD_INVALID)}
 
 
 def check_custom(resource: Resource, context: CheckContext) -> Iterator[Finding]:

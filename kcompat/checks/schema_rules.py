@@ -19,18 +19,13 @@ from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS
 from kcompat.checks.api_lifecycle import is_custom
 from kcompat.checks.context import CheckContext
 from kcompat.core.model import Finding, Severity
+from kcompat.core.rules import DUPLICATE_KEY, REMOVED_FIELD, SCHEMA, SCHEMA_UNAVAILABLE, UNKNOWN_FIELD, severity_of
 from kcompat.sources.resources import Resource
 
 if TYPE_CHECKING:
     from kcompat.schema.validator import Problem
 
-RULES = {
-    "schema": Severity.ERROR,
-    "unknown-field": Severity.WARNING,
-    "removed-field": Severity.WARNING,
-    "duplicate-key": Severity.WARNING,
-    "schema-unavailable": Severity.ERROR,
-}
+RULES = {rule: severity_of(rule) for rule in (SCHEMA, UNKNOWN_FIELD, REMOVED_FIELD, DUPLICATE_KEY, SCHEMA_UNAVAILABLE)}
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from kcompat.core.errors import UsageError
 from kcompat.core.versions import KubeVersion, VersionError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-class UsageError(Exception):
-    """Bad arguments or unusable input: reported in one line with exit code 2."""
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "UsageError", "parse_version", "target_and_current"]
 
 
 def parse_version(text: str | None, option: str) -> KubeVersion | None:

@@ -6,29 +6,27 @@ import argparse
 import sys
 from typing import Any
 
-from kcompat.commands.common import EXIT_OK, EXIT_USAGE, UsageError
+from kcompat.commands.common import EXIT_OK, EXIT_USAGE
+from kcompat.commands.options import (
+    OnceFlag,
+    add_client_arguments,
+    add_exclude,
+    add_output,
+    add_paths,
+    add_target,
+    check_request,
+)
 
 
 def add_parser(commands: Any) -> None:
     graph = commands.add_parser("graph", help="show the dependency graph of manifests")
-    graph.add_argument("paths", nargs="+", metavar="PATH",
-                       help="files or directories (recursive: *.yaml, *.yml, *.json); - for stdin")
-    graph.add_argument("-o", "--output", choices=("text", "json", "mermaid", "dot"), default="text")
-    graph.add_argument("--all", action="store_true",
+    add_paths(graph)
+    add_output(graph, ("text", "json", "mermaid", "dot"), "text")
+    graph.add_argument("--all", action=OnceFlag,
                        help="also show uses-api edges and objects without dependencies (text, mermaid, dot)")
-    graph.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                       help="skip paths matching GLOB (repeatable)")
-    graph.add_argument("-t", "--target-version",
-                       help="version audit-log requests are judged against (default: the newest bundled)")
+    add_exclude(graph)
+    add_target(graph, help="version audit-log requests are judged against (default: the newest bundled)")
     add_client_arguments(graph)
-
-
-def add_client_arguments(parser: Any) -> None:
-    parser.add_argument("--audit-log", nargs="+", action="extend", default=[], metavar="FILE",
-                        help="API server audit log (JSON lines, plain or gzip): its clients of deprecated "
-                        "APIs join the graph; repeatable")
-    parser.add_argument("--clients-json", metavar="FILE",
-                        help="the JSON of `kcompat clients -o json`: its clients join the graph")
 
 
 def with_clients(args: argparse.Namespace, built: Any, resources: list[Any], target: Any, catalog: Any) -> bool:
@@ -37,8 +35,6 @@ def with_clients(args: argparse.Namespace, built: Any, resources: list[Any], tar
         return False
     from kcompat.graph.clients import add_clients, load_clients
 
-    if args.audit_log.count("-") > 1 or (args.audit_log and "-" in args.paths):
-        raise UsageError("stdin (-) can be given only once")
     loaded = load_clients(args.audit_log, args.clients_json, target, catalog, resources)
     for warning in loaded.warnings:
         print(f"kcompat: warning: {warning}", file=sys.stderr)
@@ -48,38 +44,32 @@ def with_clients(args: argparse.Namespace, built: Any, resources: list[Any], tar
     return bool(loaded.errors)
 
 
-def load_resources(paths: list[str], exclude: list[str]) -> tuple[list[Any], list[Any], bool]:
-    """(loaded inputs, resources, whether some input was unreadable); problems go to stderr."""
-    from kcompat.engine.pipeline import InputError, load_all
-    from kcompat.sources.resources import extract
+def load_resources(args: argparse.Namespace, **request: Any) -> tuple[Any, list[Any], bool]:
+    """One engine run that keeps the resources: (its result, the resources, whether an input was
+    unreadable). Problems with the inputs go to stderr; the graph is built from what could be read."""
+    from kcompat.core.rules import PARSE_ERROR, SKIPPED_FILE
+    from kcompat.engine.run import run_keeping
 
-    if paths.count("-") > 1:
-        raise UsageError("stdin (-) can be given only once")
-    inputs, resources, failed = [], [], False
-    for loaded in load_all(paths, exclude):
-        if isinstance(loaded, InputError):
-            print(f"kcompat: error: {loaded.path}: {loaded.reason}", file=sys.stderr)
-            failed = True
-            continue
-        inputs.append(loaded)
-        for finding in loaded.findings:
+    fields: dict[str, Any] = {"schema": None, "keep_resources": True, **request}
+    checks = fields.pop("checks", ())
+    result, resources = run_keeping(check_request(args, **fields), checks)
+    for error in result.input_errors:
+        print(f"kcompat: error: {error.path}: {error.reason}", file=sys.stderr)
+    for finding in result.findings:
+        if finding.rule in (PARSE_ERROR, SKIPPED_FILE):
             print(f"kcompat: warning: {finding.origin.location()}: {finding.message}", file=sys.stderr)
-        extraction = extract(loaded.documents)
-        resources.extend(extraction.resources)
-    return inputs, resources, failed
+    return result, resources, bool(result.input_errors)
 
 
 def run(args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
-    from kcompat.commands.common import target_and_current
     from kcompat.graph import render
     from kcompat.graph.build import build_graph
 
-    target, _ = target_and_current(args.target_version, None)
     catalog = load_catalog()
-    _, resources, failed = load_resources(args.paths, args.exclude)
+    result, resources, failed = load_resources(args)
     built = build_graph(resources, catalog)
-    failed = with_clients(args, built, resources, target, catalog) or failed
+    failed = with_clients(args, built, resources, result.target, catalog) or failed
     if args.output == "json":
         print(render.dumps(render.graph_json(built)))
     elif args.output == "mermaid":

@@ -5,38 +5,35 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
-from kcompat.commands.graph import add_client_arguments, with_clients
+from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from kcompat.commands.graph import load_resources, with_clients
+from kcompat.commands.options import add_client_arguments, add_current, add_exclude, add_output, add_paths, add_target
 
 
 def add_parser(commands: Any) -> None:
     plan = commands.add_parser("plan", help="plan a Kubernetes upgrade and application API migrations")
-    plan.add_argument("paths", nargs="+", metavar="PATH",
-                      help="files or directories (recursive: *.yaml, *.yml, *.json); - for stdin")
-    plan.add_argument("-c", "--current-version", required=True, help="version the cluster runs now")
-    plan.add_argument("-t", "--target-version", help="version to upgrade to (default: the newest bundled)")
-    plan.add_argument("-o", "--output", choices=("text", "json", "markdown"), default="text")
-    plan.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                      help="skip paths matching GLOB (repeatable)")
+    add_paths(plan)
+    add_current(plan, required=True, help="version the cluster runs now")
+    add_target(plan, help="version to upgrade to (default: the newest bundled)")
+    add_output(plan, ("text", "json", "markdown"), "text")
+    add_exclude(plan)
     add_client_arguments(plan)
 
 
 def run(args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
-    from kcompat.commands.graph import load_resources
+    from kcompat.commands.options import versions_of
     from kcompat.graph.build import build_graph
     from kcompat.plan import render
     from kcompat.plan.planner import make_plan
 
-    target, current = target_and_current(args.target_version, args.current_version)
-    if current is None:
-        raise UsageError("--current-version is required")
+    target, current = versions_of(args, need_current=True)
     catalog = load_catalog()
-    inputs, resources, failed = load_resources(args.paths, args.exclude)
+    result, resources, failed = load_resources(args, lifecycle_hops=True)
     built = build_graph(resources, catalog)
     failed = with_clients(args, built, resources, target, catalog) or failed
-    plan = make_plan(built, inputs, CheckContext(catalog, target, current))
+    plan = make_plan(built, result, CheckContext(catalog, target, current))
     if args.output == "json":
         print(render.dumps(render.plan_json(plan)))
     elif args.output == "markdown":

@@ -6,39 +6,39 @@ import argparse
 import sys
 from typing import Any
 
-from kcompat.commands.common import EXIT_OK, EXIT_USAGE, UsageError, target_and_current
+from kcompat.commands.common import EXIT_OK, EXIT_USAGE, UsageError
+from kcompat.commands.options import (
+    Once,
+    OnceFlag,
+    add_current,
+    add_exclude,
+    add_ignore,
+    add_output,
+    add_paths,
+    add_target,
+    check_request,
+    versions_of,
+)
 
 
 def add_parser(commands: Any) -> None:
     report = commands.add_parser("report", help="write a migration report (HTML or Markdown)")
-    report.add_argument("paths", nargs="+", metavar="PATH",
-                        help="files or directories (recursive: *.yaml, *.yml, *.json); - for stdin")
-    report.add_argument("-c", "--current-version", required=True, help="version the cluster runs now")
-    report.add_argument("-t", "--target-version", help="version to upgrade to (default: the newest bundled)")
-    report.add_argument("-o", "--output", choices=("html", "markdown"), default="html",
-                        help="report format (default: html)")
-    report.add_argument("--output-file", metavar="FILE", help="write the report to FILE (default: stdout)")
-    report.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                        help="skip paths matching GLOB (repeatable)")
-    report.add_argument("--ignore", action="append", default=[], metavar="RULE",
-                        help="suppress a rule everywhere (repeatable, or comma-separated)")
-    report.add_argument("--skip-schema", action="store_true",
+    add_paths(report)
+    add_current(report, required=True, help="version the cluster runs now")
+    add_target(report, help="version to upgrade to (default: the newest bundled)")
+    add_output(report, ("html", "markdown"), "html", help="report format (default: html)")
+    report.add_argument("--output-file", action=Once, metavar="FILE", help="write the report to FILE (default: stdout)")
+    add_exclude(report)
+    add_ignore(report)
+    report.add_argument("--skip-schema", action=OnceFlag,
                         help="do not validate resources against the Kubernetes and CRD schemas")
 
 
 def run(args: argparse.Namespace) -> int:
     from kcompat.report.migration import gather
 
-    target, current = target_and_current(args.target_version, args.current_version)
-    if current is None:
-        raise UsageError("--current-version is required")
-    if args.paths.count("-") > 1:
-        raise UsageError("stdin (-) can be given only once")
-    ignore = frozenset(rule.strip() for value in args.ignore for rule in value.split(",") if rule.strip())
-    try:
-        data, errors = gather(args.paths, args.exclude, ignore, current, target, args.skip_schema)
-    except ValueError as bad_option:
-        raise UsageError(str(bad_option)) from None
+    versions_of(args, need_current=True)
+    data, errors = gather(check_request(args))
     for path, reason in errors:
         print(f"kcompat: error: {path}: {reason}", file=sys.stderr)
     if args.output == "html":

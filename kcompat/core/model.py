@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from kcompat.core.versions import Hop
+
 
 class Severity(IntEnum):
     INFO = 1
@@ -67,7 +69,8 @@ class Finding:
     origin: Origin
     obj: ObjectRef | None = None
     replacement: str | None = None
-    hop: str | None = None
+    hop: Hop | None = None
+    """The upgrade hop at which the finding starts to apply (with a current version)."""
     details: dict[str, Any] = field(default_factory=dict)
     suppressed: bool = False
 

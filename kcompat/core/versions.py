@@ -36,12 +36,28 @@ class KubeVersion:
         return KubeVersion(self.major, self.minor + 1)
 
 
-def hops(current: KubeVersion, target: KubeVersion) -> list[tuple[KubeVersion, KubeVersion]]:
+@dataclass(frozen=True, order=True)
+class Hop:
+    """One minor upgrade of a control plane, `1.24 -> 1.25`: typed, so nothing parses its label back."""
+
+    source: KubeVersion
+    target: KubeVersion
+
+    @classmethod
+    def into(cls, minor: int) -> Hop:
+        """The hop that arrives at 1.<minor> (where an API is removed or deprecated)."""
+        return cls(KubeVersion.of_minor(minor - 1), KubeVersion.of_minor(minor))
+
+    def __str__(self) -> str:
+        return f"{self.source} -> {self.target}"
+
+
+def hops(current: KubeVersion, target: KubeVersion) -> list[Hop]:
     """The minor-by-minor upgrade hops a control plane takes from current to target."""
     steps = []
     version = current
     while version < target:
         following = version.next()
-        steps.append((version, following))
+        steps.append(Hop(version, following))
         version = following
     return steps

@@ -1,7 +1,7 @@
 """Inputs that kcompat produces before checking: Helm charts, Kustomize overlays, Helm releases.
 
-`kcompat check` imports this module only when --helm, --kustomize, --helm-releases or
---chart-dir is given. `generate` returns the inputs to check plus a `finish` step that points
+The engine imports this module only when a request has --helm, --kustomize, --helm-releases or
+--chart-dir. `generate` returns the inputs to check plus a `finish` step that points
 findings on generated YAML back at the files a person edits.
 """
 
@@ -9,25 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from kcompat.checks.context import CheckContext
+from kcompat.core.errors import InputError, UsageError
 from kcompat.core.model import Finding
+from kcompat.engine.pipeline import load_all
+from kcompat.engine.request import CheckRequest
 from kcompat.sources.discover import STDIN, Missing, discover
+from kcompat.sources.helm_render import HelmRequest
 from kcompat.sources.load import STDIN_NAME, LoadedInput, load_text, read_bytes
 from kcompat.sources.template_map import RenderedStream, map_helm_findings
 
 
-class GeneratedError(Exception):
-    """A chart, overlay or release export that cannot be used at all (exit 2)."""
-
-
 @dataclass
 class Generated:
-    inputs: list[Any] = field(default_factory=list)
-    """LoadedInput or pipeline.InputError items, in the order given."""
+    inputs: list[LoadedInput | InputError] = field(default_factory=list)
+    """In the order given."""
     helm_streams: dict[str, RenderedStream] = field(default_factory=dict)
     remappers: list[Callable[[list[Finding]], list[Finding]]] = field(default_factory=list)
     extra_findings: list[Finding] = field(default_factory=list)
@@ -42,81 +41,77 @@ class Generated:
         return sorted(mapped, key=Finding.sort_key)
 
 
-def generate(args: Any, context: CheckContext, paths: Sequence[str], exclude: Sequence[str],
-             load_all: Callable[[Sequence[str], Sequence[str]], Iterable[Any]],
-             input_error: Callable[[str, str], Any]) -> Generated:
+def generate(request: CheckRequest, context: CheckContext) -> Generated:
+    """The inputs of a request with charts, overlays or release exports: PATHs first, then each
+    --helm, --kustomize and --helm-releases in the order given (every one of them is checked)."""
     generated = Generated()
-    chart_dir = getattr(args, "chart_dir", None)
-    if chart_dir:
-        _add_paths_with_chart_hint(generated, paths, exclude, chart_dir, input_error)
+    if request.chart_dir:
+        _add_paths_with_chart_hint(generated, request.paths, request.exclude, request.chart_dir)
     else:
-        generated.inputs.extend(load_all(paths, exclude))
-    if getattr(args, "helm", None):
-        _add_helm(generated, args, context)
-    if getattr(args, "kustomize", None):
+        generated.inputs.extend(load_all(request.paths, request.exclude))
+    for chart in request.helm:
+        _add_helm(generated, chart, context)
+    for overlay in request.kustomize:
         from kcompat.sources.kustomize import KustomizeFailure, build
 
         try:
-            built = build(args.kustomize)
+            built = build(overlay)
         except KustomizeFailure as error:
-            raise GeneratedError(str(error)) from None
+            raise UsageError(str(error)) from None
         generated.inputs.append(built.loaded)
         generated.remappers.append(built.remap)
-        generated.timings["kustomize"] = built.seconds
-    if getattr(args, "helm_releases", None):
+        generated.timings["kustomize"] = generated.timings.get("kustomize", 0.0) + built.seconds
+    for export in request.helm_releases:
         from kcompat.sources.helm_releases import ReleaseFailure, load_releases
 
         try:
-            releases = load_releases(args.helm_releases)
+            releases = load_releases(export)
         except ReleaseFailure as error:
-            raise GeneratedError(str(error)) from None
+            raise UsageError(str(error)) from None
         generated.inputs.extend(releases.inputs)
         generated.extra_findings.extend(releases.findings)
         generated.remappers.append(releases.remap)
     return generated
 
 
-def _add_helm(generated: Generated, args: Any, context: CheckContext) -> None:
+def _add_helm(generated: Generated, request: HelmRequest, context: CheckContext) -> None:
     from kcompat.sources.helm_render import (
         HELM_DEFAULT_API_VERSIONS,
         HelmFailure,
-        HelmRequest,
         probe_warnings,
         render,
     )
 
-    request = HelmRequest(args.helm, tuple(args.values or ()), tuple(args.set or ()),
-                          args.release_name or "release-name", args.namespace or "default")
     try:
         rendered = render(request, context.catalog, context.target)
     except HelmFailure as error:
-        raise GeneratedError(str(error)) from None
+        raise UsageError(str(error)) from None
     shown = rendered.shown
     generated.inputs.append(load_text(rendered.stream, shown))
     stream = rendered.rendered_stream()
     generated.helm_streams[shown] = stream
     generated.extra_findings.extend(probe_warnings(stream, context.catalog, context.target,
                                                    HELM_DEFAULT_API_VERSIONS))
-    generated.timings["helm"] = rendered.helm_seconds
+    generated.timings["helm"] = generated.timings.get("helm", 0.0) + rendered.helm_seconds
 
 
 def _add_paths_with_chart_hint(generated: Generated, paths: Sequence[str], exclude: Sequence[str],
-                               chart_dir: str, input_error: Callable[[str, str], Any]) -> None:
+                               chart_dir: str) -> None:
     """`helm template ... | kcompat check - --chart-dir DIR`: keep each stream's text for mapping."""
     from kcompat.sources.helm_render import ChartFiles
 
     if not os.path.isdir(chart_dir) and not os.path.isfile(chart_dir):
-        raise GeneratedError(f"--chart-dir {chart_dir}: no such chart directory or archive")
+        raise UsageError(f"--chart-dir {chart_dir}: no such chart directory or archive")
     files = ChartFiles(chart_dir)
     for item in discover(paths, exclude):
         if isinstance(item, Missing):
-            generated.inputs.append(input_error(item.path, item.reason))
+            generated.inputs.append(InputError(item.path, item.reason))
             continue
         shown = STDIN_NAME if item == STDIN else item
         try:
             raw = read_bytes(item)
         except OSError as error:
-            generated.inputs.append(input_error(shown, error.strerror or str(error)))
+            generated.inputs.append(InputError(shown, error.strerror or str(error)))
             continue
         loaded: LoadedInput = load_text(raw, shown)
         generated.inputs.append(loaded)

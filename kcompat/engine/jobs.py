@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from kcompat.checks.context import CheckContext
 from kcompat.core import limits
+from kcompat.core.errors import InputError
 from kcompat.core.model import Finding, Origin
-from kcompat.engine.pipeline import Check, CheckResult, InputError, check_loaded, internal_error
+from kcompat.core.result import CheckResult
+from kcompat.engine.pipeline import Check, check_loaded, internal_error
 from kcompat.sources.discover import STDIN, Missing, discover
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.reading import read_input
@@ -74,7 +76,7 @@ def run_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
 
             merged = registry(settings.known_crds(), found)
             context = dataclasses.replace(context, schema=dataclasses.replace(settings, crds=merged))
-    result = CheckResult(context)
+    result = CheckResult(context.target, context.current)
     per_file = _results(files, context, ignore, checks, workers, preloaded)
     for item in items:
         if isinstance(item, Missing):
@@ -220,7 +222,7 @@ def _isolated(path: str, context: CheckContext, ignore: frozenset[str],
 
 
 def _crashed(path: str, context: CheckContext, what: str) -> dict[str, Any]:
-    part = CheckResult(context)
+    part = CheckResult(context.target, context.current)
     part.files += 1
     part.checked_files.append(path)
     part.findings.append(internal_error(Origin(path, None, None, None), what))
@@ -228,7 +230,7 @@ def _crashed(path: str, context: CheckContext, what: str) -> dict[str, Any]:
 
 
 def _fields(part: CheckResult) -> dict[str, Any]:
-    return {f.name: getattr(part, f.name) for f in dataclasses.fields(part) if f.name != "context"}
+    return {f.name: getattr(part, f.name) for f in dataclasses.fields(part) if f.name not in ("target", "current")}
 
 
 def _init_worker(context: CheckContext, ignore: frozenset[str], checks: Sequence[Check]) -> None:
@@ -248,7 +250,7 @@ def _check_file(path: str, context: CheckContext, ignore: frozenset[str],
         loaded = _preloaded.pop(path, None) or load_input(path)
         if loaded.unreadable is not None:
             return InputError(loaded.path, loaded.unreadable)
-        part = CheckResult(context)
+        part = CheckResult(context.target, context.current)
         check_loaded(part, loaded, context, ignore, checks)
     except Exception as error:  # reported for this file, never a lost file or a traceback
         from kcompat.engine.pipeline import describe_crash
@@ -266,6 +268,7 @@ def _merge(result: CheckResult, part: dict[str, Any] | InputError) -> None:
         if isinstance(current, list):
             current.extend(value)
         elif isinstance(current, dict):
-            current.update(value)
+            for key, found in value.items():
+                current.setdefault(key, []).extend(found)
         else:
             setattr(result, name, current + value)

@@ -6,13 +6,16 @@ import dataclasses
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.context import CheckContext
 from kcompat.checks.crd_rules import check_custom
 from kcompat.checks.schema_rules import check_schema
+from kcompat.core import rules
+from kcompat.core.errors import InputError
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.result import CheckResult
 from kcompat.sources.discover import Missing, discover
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.resources import Resource, extract
@@ -21,30 +24,8 @@ Check = Callable[[Resource, CheckContext], Iterable[Finding]]
 
 DEFAULT_CHECKS: tuple[Check, ...] = (check_api, check_schema, check_custom)
 
-INTERNAL_ERROR = "internal-error"
+INTERNAL_ERROR = rules.INTERNAL_ERROR
 """Rule of the finding that replaces a check that crashed on an object (see internal_error)."""
-
-
-@dataclass(frozen=True)
-class InputError:
-    path: str
-    reason: str
-
-
-@dataclass
-class CheckResult:
-    context: CheckContext
-    findings: list[Finding] = field(default_factory=list)
-    input_errors: list[InputError] = field(default_factory=list)
-    files: int = 0
-    documents: int = 0
-    objects: int = 0
-    custom_resources: int = 0
-    not_objects: int = 0
-    checked_files: list[str] = field(default_factory=list)
-    """Every input that was read, in input order (for reports that list passes, e.g. JUnit)."""
-    checked_documents: list[tuple[Origin, tuple[ObjectRef, ...]]] = field(default_factory=list)
-    """Every parsed document (its start) with the objects in it, in input order."""
 
 
 def load_all(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[LoadedInput | InputError]:
@@ -59,31 +40,43 @@ def load_all(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[LoadedInp
             yield loaded
 
 
+@dataclass
+class Extras:
+    """What a run keeps besides findings: the resources (graph, plan, report) and the lifecycle
+    findings of other versions (plan), gathered in the same single pass over the inputs."""
+
+    resources: list[Resource] | None = None
+    lifecycle: Sequence[CheckContext] = ()
+
+
 def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckContext,
                  ignore: frozenset[str] = frozenset(),
-                 checks: Sequence[Check] = DEFAULT_CHECKS) -> CheckResult:
+                 checks: Sequence[Check] = DEFAULT_CHECKS, extras: Extras | None = None) -> CheckResult:
     if context.schema is not None:
         # CRDs of every input must be known before the first custom resource is checked.
         from kcompat.engine.crds import with_crds_of
 
         inputs, context = with_crds_of(inputs, context)
-    result = CheckResult(context)
+    result = CheckResult(context.target, context.current)
     for loaded in inputs:
         if isinstance(loaded, InputError):
             result.input_errors.append(loaded)
             continue
-        check_loaded(result, loaded, context, ignore, checks)
+        check_loaded(result, loaded, context, ignore, checks, extras)
     result.findings.sort(key=Finding.sort_key)
+    for found in result.lifecycle_at.values():
+        found.sort(key=Finding.sort_key)
     return result
 
 
 def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext,
-                 ignore: frozenset[str], checks: Sequence[Check]) -> None:
+                 ignore: frozenset[str], checks: Sequence[Check], extras: Extras | None = None) -> None:
     """Check one loaded input into result (unsorted); kcompat.engine.jobs runs this in workers."""
     result.files += 1
     result.checked_files.append(loaded.path)
-    result.documents += len(loaded.documents) + sum(f.rule == "parse-error" for f in loaded.findings)
+    result.documents += len(loaded.documents) + sum(f.rule == rules.PARSE_ERROR for f in loaded.findings)
     result.findings.extend(_suppress(f, None, ignore) for f in loaded.findings)
+    result.input_errors.extend(_unknown_suppressions(loaded))
     extraction = extract(loaded.documents)
     result.not_objects += extraction.not_objects
     refs: dict[int, list[ObjectRef]] = {}
@@ -102,6 +95,25 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
                 found = [internal_error(resource.origin_of(), f"{getattr(check, '__name__', 'a check')} failed "
                                         f"on this object: {describe_crash(error)}", resource.ref())]
             result.findings.extend(_suppress(finding, resource, ignore) for finding in found)
+        if extras is not None:
+            _keep(result, resource, extras)
+
+
+def _unknown_suppressions(loaded: LoadedInput) -> Iterator[InputError]:
+    """A `# kcompat: ignore=RULE` comment naming no known rule is a usage error (exit 2): a typo there
+    would otherwise silently suppress nothing, or be taken for a rule that exists."""
+    for document in loaded.documents:
+        for rule_id in sorted((document.ignored_rules or frozenset()) - rules.RULES.keys()):
+            place = f"{document.origin.path}:{document.origin.line}" if document.origin.line else document.origin.path
+            yield InputError(place, f"{rules.unknown_rule_message(rule_id)} (in a `# kcompat: ignore=` comment)")
+
+
+def _keep(result: CheckResult, resource: Resource, extras: Extras) -> None:
+    if extras.resources is not None:
+        extras.resources.append(resource)
+    for at in extras.lifecycle:
+        found = result.lifecycle_at.setdefault(at.target, [])
+        found.extend(_suppress(finding, resource, frozenset()) for finding in check_api(resource, at))
 
 
 def internal_error(origin: Origin, what: str, ref: ObjectRef | None = None) -> Finding:
@@ -115,19 +127,6 @@ def describe_crash(error: BaseException) -> str:
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "kcompat" in frame.filename]
     place = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}{place}"
-
-
-def check_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContext,
-                ignore: frozenset[str] = frozenset(), checks: Sequence[Check] = DEFAULT_CHECKS,
-                jobs: int = 1) -> CheckResult:
-    """check_inputs(load_all(paths, exclude), ...) with the same result, in `jobs` processes.
-
-    Files are read once per pass (CRDs are gathered from the few files that mention them
-    first) and never all held in memory at once.
-    """
-    from kcompat.engine.jobs import run_paths
-
-    return run_paths(paths, exclude, context, ignore, checks, jobs)
 
 
 def _suppress(finding: Finding, resource: Resource | None, ignore: frozenset[str]) -> Finding:

@@ -8,16 +8,19 @@ where a client would certainly lose service during a rollout. Needs the graph, s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from kcompat.checks.context import CheckContext
 from kcompat.core.model import Finding, Origin, Severity
+from kcompat.core.rules import ROLLOUT_RISK
 from kcompat.graph import model as m
 from kcompat.graph.build import ServiceGraph, build_graph, selector_matches
 from kcompat.graph.rollout import RolloutAdvisor
 from kcompat.sources.resources import Resource, dig
 
-RULE = "rollout-risk"
+RULE = ROLLOUT_RISK
 SEVERAL_CLIENTS = 2
 _REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 
@@ -128,29 +131,12 @@ def _workload_risks(resource: Resource, node: str, clients: list[str], pdbs: lis
     return found
 
 
-def check_rollout(inputs: Sequence[Any], context: Any, ignore: frozenset[str] = frozenset()) -> Any:
-    """A CheckResult with only the rollout-risk findings of the inputs (for `kcompat check --rollout`)."""
-    import dataclasses
-
-    from kcompat.engine.pipeline import CheckResult, InputError
-    from kcompat.sources.resources import extract
-
-    result = CheckResult(context)
-    resources: list[Resource] = []
-    for loaded in inputs:
-        if isinstance(loaded, InputError):
-            result.input_errors.append(loaded)
-            continue
-        result.files += 1
-        result.checked_files.append(loaded.path)
-        result.documents += len(loaded.documents)
-        result.findings.extend(loaded.findings)
-        extraction = extract(loaded.documents)
-        result.objects += len(extraction.resources)
-        resources.extend(extraction.resources)
-        result.checked_documents.extend((d.origin, ()) for d in loaded.documents)
+def rollout_findings(resources: Sequence[Resource], context: CheckContext,
+                     ignore: frozenset[str] = frozenset()) -> list[Finding]:
+    """The rollout-risk findings of all the resources of a run (`kcompat check --rollout`)."""
     built = build_graph(resources, context.catalog)
     by_origin = {id(r): r for r in resources}
+    found = []
     for finding in rollout_risks(built):
         node = finding.details.get("node")
         resource = built.resources.get(str(node))
@@ -158,9 +144,8 @@ def check_rollout(inputs: Sequence[Any], context: Any, ignore: frozenset[str] = 
         if RULE in ignore or by_comment:
             finding = dataclasses.replace(finding, suppressed=True, details={
                 **finding.details, "suppressedBy": "comment" if by_comment else "flag"})
-        result.findings.append(finding)
-    result.findings.sort(key=Finding.sort_key)
-    return result
+        found.append(finding)
+    return found
 
 
-__all__ = ["RULE", "Origin", "check_rollout", "rollout_risks"]
+__all__ = ["RULE", "Origin", "rollout_findings", "rollout_risks"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import difflib
 import re
 from collections.abc import Sequence
@@ -53,17 +52,12 @@ class FixReport:
 
 
 def fix_context(target: KubeVersion) -> CheckContext:
-    """The context fix checks with: lifecycle, plus schema validation when the pipeline has it."""
-    from kcompat.catalog.lifecycle import load_catalog
+    """The context fix checks with: the engine's, with lifecycle and schema validation at the target."""
+    from kcompat.engine.request import CheckRequest
+    from kcompat.engine.run import context_for
 
-    catalog = load_catalog()
-    if "schema" in {f.name for f in dataclasses.fields(CheckContext)}:
-        try:
-            from kcompat.schema.settings import SchemaSettings
-        except ImportError:
-            return CheckContext(catalog, target)
-        return CheckContext(catalog, target, None, SchemaSettings(target))  # type: ignore[call-arg,unused-ignore]
-    return CheckContext(catalog, target)
+    context, _ = context_for(CheckRequest((), target))
+    return context
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")

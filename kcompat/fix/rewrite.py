@@ -24,6 +24,7 @@ import yaml
 from kcompat.catalog.fix_routes import Route, route
 from kcompat.checks.api_lifecycle import check_api
 from kcompat.checks.context import CheckContext
+from kcompat.core.rules import SCHEMA
 from kcompat.fix.migrations import MIGRATIONS, ManualWork
 from kcompat.sources.documents import Document
 from kcompat.sources.resources import Resource, extract
@@ -308,17 +309,12 @@ def _recheck(text: str, path: str, context: CheckContext) -> tuple[list[str], li
 
 
 def _schema_errors(resource: Resource, context: CheckContext) -> list[str]:
-    """Schema validation, when the pipeline has it (kcompat/checks/schema_rules.py)."""
-    if getattr(context, "schema", None) is None:
+    """The schema errors of a rewritten object, when the context validates schemas."""
+    if context.schema is None:
         return []
-    try:
-        from kcompat.checks import schema_rules
-    except ImportError:
-        return []
-    check = getattr(schema_rules, "check_schema", None)
-    if check is None:
-        return []
-    return [f"{f.rule}: {f.message}" for f in check(resource, context) if f.rule == "schema"]
+    from kcompat.checks.schema_rules import check_schema
+
+    return [f"{f.rule}: {f.message}" for f in check_schema(resource, context) if f.rule == SCHEMA]
 
 
 def _describe(target: Target) -> str:

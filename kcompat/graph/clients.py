@@ -77,7 +77,7 @@ def report_from_json(data: Any, target: KubeVersion) -> ClientsReport:
     return report
 
 
-def load_clients(audit_logs: Sequence[str], clients_json: str | None, target: KubeVersion, catalog: Catalog,
+def load_clients(audit_logs: Sequence[str], clients_json: Sequence[str], target: KubeVersion, catalog: Catalog,
                  resources: Iterable[Resource]) -> LoadedClients:
     """The client usages of the given sources, joined to the workloads of resources."""
     loaded = LoadedClients()
@@ -99,12 +99,12 @@ def load_clients(audit_logs: Sequence[str], clients_json: str | None, target: Ku
             if stats.malformed:
                 loaded.warnings.append(f"{stats.path}: {stats.malformed} malformed line(s) skipped")
         reports.append(report)
-    if clients_json is not None:
+    for path in clients_json:
         try:
-            with open(clients_json, encoding="utf-8") as handle:
+            with open(path, encoding="utf-8") as handle:
                 reports.append(report_from_json(json.load(handle), target))
         except (OSError, ValueError) as error:
-            loaded.errors.append(f"{clients_json}: {error}")
+            loaded.errors.append(f"{path}: {error}")
     usages = [usage for report in reports for usage in client_nodes(report)]
     loaded.usages = join_workloads(usages, resources)
     return loaded

@@ -8,7 +8,6 @@ that providers come first, are the order in which clients can move to a newer AP
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,16 +15,16 @@ import networkx as nx
 
 from kcompat.checks.context import CheckContext
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.result import CheckResult
+from kcompat.core.rules import PLAN_BLOCKER
 from kcompat.core.versions import KubeVersion, VersionError, hops
-from kcompat.engine.pipeline import check_inputs
 from kcompat.graph import model as m
 from kcompat.graph.addresses import version_key
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.clients import ClientCall, client_calls
 from kcompat.graph.rollout import BLUE_GREEN, CANARY, MANY_CALLERS, ROLLING, Rollout, RolloutAdvisor
-from kcompat.sources.load import LoadedInput
 
-BLOCKER = "plan-blocker"
+BLOCKER = PLAN_BLOCKER
 HOP_RULES = frozenset({"removed-api", "deprecated-api"})
 ALREADY_BROKEN_RULES = frozenset({"removed-api", "not-yet-served"})
 
@@ -403,21 +402,19 @@ def _hop_items(graph: Any, findings: list[Finding]) -> list[HopItem]:
     return items
 
 
-def cluster_hops(graph: Any, inputs: Sequence[LoadedInput], context: CheckContext) -> list[Hop]:
-    """What must be migrated at the current version and before each minor hop up to the target."""
-    assert context.current is not None
-    now = check_inputs(inputs, CheckContext(context.catalog, context.current, None))
-    result = [Hop(None, context.current, _hop_items(
-        graph, [f for f in now.findings if f.rule in ALREADY_BROKEN_RULES]))]
-    for source, target in hops(context.current, context.target):
-        checked = check_inputs(inputs, CheckContext(context.catalog, target, source))
-        name = f"{source} -> {target}"
-        findings = [f for f in checked.findings if f.rule in HOP_RULES and f.hop == name]
-        result.append(Hop(source, target, _hop_items(graph, findings)))
-    return result
+def cluster_hops(graph: Any, result: CheckResult, current: KubeVersion, target: KubeVersion) -> list[Hop]:
+    """What must be migrated at the current version and before each minor hop up to the target, from the
+    lifecycle findings the engine recorded per version in its one pass (CheckRequest.lifecycle_hops)."""
+    now = result.lifecycle_at.get(current, [])
+    plan_hops = [Hop(None, current, _hop_items(graph, [f for f in now if f.rule in ALREADY_BROKEN_RULES]))]
+    for hop in hops(current, target):
+        findings = [f for f in result.lifecycle_at.get(hop.target, []) if f.rule in HOP_RULES and f.hop == hop]
+        plan_hops.append(Hop(hop.source, hop.target, _hop_items(graph, findings)))
+    return plan_hops
 
 
-def make_plan(built: ServiceGraph, inputs: Sequence[LoadedInput], context: CheckContext) -> UpgradePlan:
+def make_plan(built: ServiceGraph, result: CheckResult, context: CheckContext) -> UpgradePlan:
+    """The plan from the graph and one engine result made with lifecycle_hops."""
     graph = built.graph
     assert context.current is not None
     deps = dependency_graph(graph)
@@ -433,7 +430,7 @@ def make_plan(built: ServiceGraph, inputs: Sequence[LoadedInput], context: Check
                                      "crd-version-unserved", [item.evidence.to_json()], item.evidence.to_json()))
     blockers.sort(key=Finding.sort_key)
     calls = client_calls(graph)
-    plan_hops = cluster_hops(graph, inputs, context)
+    plan_hops = cluster_hops(graph, result, context.current, context.target)
     _place_clients(plan_hops, calls)
     advisor = RolloutAdvisor(graph, built.resources)
     blocked = {str(b.details.get("node")) for b in blockers}

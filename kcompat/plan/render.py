@@ -23,7 +23,8 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
         "object": None if finding.obj is None else {
             "apiVersion": finding.obj.api_version, "kind": finding.obj.kind,
             "name": finding.obj.name, "namespace": finding.obj.namespace},
-        "replacement": finding.replacement, "hop": finding.hop, "suppressed": finding.suppressed,
+        "replacement": finding.replacement, "hop": str(finding.hop) if finding.hop else None,
+        "suppressed": finding.suppressed,
         "details": finding.details,
     }
 

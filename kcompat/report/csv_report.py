@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from kcompat.engine.pipeline import CheckResult
+from kcompat.core.result import CheckResult
 
 COLUMNS = ("path", "line", "column", "document", "severity", "rule", "apiVersion", "kind", "namespace",
            "name", "message", "replacement", "hop", "template", "suppressed")

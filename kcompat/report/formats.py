@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from kcompat.engine.pipeline import CheckResult
+    from kcompat.core.result import CheckResult
 
 Writer = Callable[["CheckResult", TextIO], None]
 

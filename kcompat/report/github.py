@@ -15,7 +15,7 @@ import posixpath
 from typing import TextIO
 
 from kcompat.core.model import Finding, ObjectRef, Severity
-from kcompat.engine.pipeline import CheckResult
+from kcompat.core.result import CheckResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 STDIN_NAME = "<stdin>"

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from kcompat import __version__
 from kcompat.core.model import Finding
-from kcompat.engine.pipeline import CheckResult
+from kcompat.core.result import CheckResult
 from kcompat.report.summary import Summary
 
 FORMAT_VERSION = 1
@@ -30,7 +30,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
         "name": ref.name if ref else None,
         "namespace": ref.namespace if ref else None,
         "replacement": finding.replacement,
-        "hop": finding.hop,
+        "hop": str(finding.hop) if finding.hop else None,
         "suppressed": finding.suppressed,
         "details": finding.details,
     }
@@ -38,7 +38,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
 
 def result_to_json(result: CheckResult) -> dict[str, Any]:
     summary = Summary.of(result)
-    context = result.context
+    context = result
     return {
         "format": FORMAT_VERSION,
         "tool": {"name": "kcompat", "version": __version__},

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import TextIO
 
 from kcompat.core.model import Finding, ObjectRef, Severity
-from kcompat.engine.pipeline import CheckResult
+from kcompat.core.result import CheckResult
 from kcompat.report.github import object_label
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -6,7 +6,7 @@ from itertools import groupby
 from typing import TextIO
 
 from kcompat.core.model import Finding
-from kcompat.engine.pipeline import CheckResult
+from kcompat.core.result import CheckResult
 from kcompat.report.github import object_label
 from kcompat.report.summary import Summary
 
@@ -48,7 +48,7 @@ def _notes(finding: Finding) -> str:
 
 def write_markdown(result: CheckResult, stream: TextIO) -> None:
     summary = Summary.of(result)
-    context = result.context
+    context = result
     versions = f"{context.current} → {context.target}" if context.current else f"target {context.target}"
     out = [f"## kcompat: {versions}", ""]
     out += ["| errors | warnings | info | suppressed | files | documents | objects |",

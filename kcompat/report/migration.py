@@ -8,13 +8,17 @@ order that is not sorted, so a report of the same input is byte-for-byte the sam
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kcompat import __version__
+
+if TYPE_CHECKING:
+    from kcompat.engine.request import CheckRequest
 
 # Rules whose findings are about an API's lifecycle: they get the API's migration instructions.
 LIFECYCLE_RULES = frozenset({"removed-api", "deprecated-api", "not-yet-served", "off-by-default-api"})
@@ -172,34 +176,23 @@ def build_report(paths: Sequence[str], check: dict[str, Any], plan: dict[str, An
     return ReportData(plan["current"], plan["target"], list(paths), check, plan, graph, mermaid, apis, others)
 
 
-def gather(paths: Sequence[str], exclude: Sequence[str], ignore: frozenset[str], current: Any, target: Any,
-           skip_schema: bool = False) -> tuple[ReportData, list[tuple[str, str]]]:
-    """Run check, graph and plan on the inputs; (the report, unreadable inputs as (path, reason))."""
-    import argparse
-
+def gather(request: CheckRequest) -> tuple[ReportData, list[tuple[str, str]]]:
+    """Check, graph and plan the inputs from one engine run; (the report, unreadable inputs as (path, reason))."""
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
-    from kcompat.engine.pipeline import InputError, check_inputs, load_all
-    from kcompat.engine.schema_options import add_crd_sources, schema_settings
+    from kcompat.engine.run import run_keeping
     from kcompat.graph import render
     from kcompat.graph.build import build_graph
     from kcompat.plan import render as plan_render
     from kcompat.plan.planner import make_plan
     from kcompat.report.json_report import result_to_json
-    from kcompat.sources.resources import extract
 
     catalog = load_catalog()
-    loaded = list(load_all(paths, exclude))
-    inputs = [item for item in loaded if not isinstance(item, InputError)]
-    errors = [(item.path, item.reason) for item in loaded if isinstance(item, InputError)]
-    # the same schema settings as `kcompat check` (so the counts are the same as its JSON)
-    schema, crd_sources = schema_settings(argparse.Namespace(skip_schema=skip_schema), target,
-                                          list(paths), list(exclude))
-    result = check_inputs(loaded, CheckContext(catalog, target, current, schema), ignore)
-    add_crd_sources(result, crd_sources, ignore)
-    resources = [resource for item in inputs for resource in extract(item.documents).resources]
+    keep = dataclasses.replace(request, keep_resources=True, lifecycle_hops=True)
+    result, resources = run_keeping(keep)
+    errors = [(item.path, item.reason) for item in result.input_errors]
     built = build_graph(resources, catalog)
-    plan = make_plan(built, inputs, CheckContext(catalog, target, current))
-    data = build_report(paths, result_to_json(result), plan_render.plan_json(plan), render.graph_json(built),
-                        render.graph_mermaid(built), target)
+    plan = make_plan(built, result, CheckContext(catalog, request.target, request.current))
+    data = build_report(request.paths, result_to_json(result), plan_render.plan_json(plan), render.graph_json(built),
+                        render.graph_mermaid(built), request.target)
     return data, errors

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kcompat.core.model import Finding, Severity
-from kcompat.engine.pipeline import CheckResult
+from kcompat.core.result import CheckResult
 
 
 @dataclass(frozen=True)

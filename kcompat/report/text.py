@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import TextIO
 
 from kcompat.core.model import Finding, Severity
-from kcompat.engine.pipeline import CheckResult
+from kcompat.core.result import CheckResult
 from kcompat.report.summary import Summary, plural
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -83,9 +83,9 @@ def summary_line(result: CheckResult) -> str:
         extra.append(plural(result.not_objects, "document") + " without apiVersion/kind skipped")
     if result.input_errors:
         extra.append(plural(len(result.input_errors), "input") + " not readable")
-    versions = f"target {result.context.target}"
-    if result.context.current is not None:
-        versions = f"{result.context.current} -> {result.context.target}"
+    versions = f"target {result.target}"
+    if result.current is not None:
+        versions = f"{result.current} -> {result.target}"
     text = f"{counts} in {scope} ({versions})"
     if extra:
         text += "; " + "; ".join(extra)

@@ -33,6 +33,7 @@ import yaml
 
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.core.model import Finding, Origin, Severity
+from kcompat.core.rules import HELM_CAPABILITIES_PROBE
 from kcompat.core.versions import KubeVersion
 from kcompat.sources.template_map import RenderedStream
 
@@ -369,7 +370,7 @@ def _from_archive(data: bytes, parts: list[str], expected_top: str | None) -> st
 
 # --- capability probes that Helm cannot answer exactly ----------------------------------------
 
-HELM_BUILTIN_CHECK = "helm-capabilities-probe"
+HELM_BUILTIN_CHECK = HELM_CAPABILITIES_PROBE
 
 
 def probe_warnings(stream: RenderedStream, catalog: Catalog, target: KubeVersion,
