@@ -26,6 +26,10 @@ class Run:
         return json.loads(self.out)
 
 
+CLI = Callable[..., Run]
+"""The type of the run_cli fixture, for annotations in tests."""
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run the CLI in-process; stdin_text feeds `-`."""

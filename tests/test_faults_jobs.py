@@ -71,11 +71,10 @@ def _die() -> None:
 def test_a_check_that_raises_is_reported_for_its_file(workers: int, tmp_path: Path, always_pool: None,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       run_cli: Callable[..., Run]) -> None:
-    import kcompat.engine.pipeline as pipeline
+    import kcompat.engine.run as engine
 
-    # `kcompat check` calls check_paths with its default checks: add one that raises on one object
-    monkeypatch.setattr(pipeline.check_paths, "__defaults__",
-                        (frozenset(), (*DEFAULT_CHECKS, _failing_on("c3", _raise)), 1))
+    # `kcompat check` runs the engine with its default checks: add one that raises on one object
+    monkeypatch.setattr(engine.run, "__defaults__", ((*DEFAULT_CHECKS, _failing_on("c3", _raise)),))
     result = run_cli("check", "-o", "json", "-j", str(workers), str(_tree(tmp_path)))
     assert result.code == 1
     data = result.json()
@@ -89,10 +88,9 @@ def test_a_check_that_raises_is_reported_for_its_file(workers: int, tmp_path: Pa
 def test_a_worker_that_dies_is_reported_not_lost(tmp_path: Path, always_pool: None,
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  run_cli: Callable[..., Run]) -> None:
-    import kcompat.engine.pipeline as pipeline
+    import kcompat.engine.run as engine
 
-    monkeypatch.setattr(pipeline.check_paths, "__defaults__",
-                        (frozenset(), (*DEFAULT_CHECKS, _failing_on("c2", _die)), 1))
+    monkeypatch.setattr(engine.run, "__defaults__", ((*DEFAULT_CHECKS, _failing_on("c2", _die)),))
     result = run_cli("check", "-o", "json", "-j", "2", str(_tree(tmp_path)))
     assert result.code == 1
     data = result.json()

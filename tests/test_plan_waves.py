@@ -8,11 +8,10 @@ from pathlib import Path
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.checks.context import CheckContext
 from kcompat.core.versions import KubeVersion
-from kcompat.engine.pipeline import load_all
+from kcompat.engine.request import CheckRequest
+from kcompat.engine.run import run_keeping
 from kcompat.graph.build import build_graph
 from kcompat.plan.planner import UpgradePlan, make_plan
-from kcompat.sources.load import LoadedInput
-from kcompat.sources.resources import extract
 
 
 def app(name: str, calls: list[str] = (), serves: str = "", consumes: str = "",  # type: ignore[assignment]
@@ -48,11 +47,12 @@ spec: {{selector: {{app: {labels or name}}}, ports: [{{port: 80}}]}}
 def plan_of(tmp_path: Path, text: str) -> UpgradePlan:
     path = tmp_path / "in.yaml"
     path.write_text(textwrap.dedent(text))
-    inputs = [i for i in load_all([str(path)], []) if isinstance(i, LoadedInput)]
-    resources = [r for i in inputs for r in extract(i.documents).resources]
+    request = CheckRequest((str(path),), KubeVersion(1, 29), KubeVersion(1, 28), schema=None,
+                           keep_resources=True, lifecycle_hops=True)
+    result, resources = run_keeping(request, ())
     catalog = load_catalog()
     context = CheckContext(catalog, KubeVersion(1, 29), KubeVersion(1, 28))
-    return make_plan(build_graph(resources, catalog), inputs, context)
+    return make_plan(build_graph(resources, catalog), result, context)
 
 
 def steps(plan: UpgradePlan) -> list[tuple[int, str, tuple[str, ...]]]:

@@ -150,7 +150,8 @@ def test_jobs_option_is_validated(run_cli: CLI) -> None:
 
 def test_damaged_store_gives_a_finding_not_a_traceback(run_cli: CLI, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcompat.schema import builtin, store
+    from kcompat.catalog import schema_store as store
+    from kcompat.schema import builtin
 
     damaged = tmp_path / "store"
     shutil.copytree(store.default_store().folder, damaged)
