@@ -105,7 +105,8 @@ def _unknown_suppressions(loaded: LoadedInput) -> Iterator[InputError]:
     for document in loaded.documents:
         for rule_id in sorted((document.ignored_rules or frozenset()) - rules.RULES.keys()):
             place = f"{document.origin.path}:{document.origin.line}" if document.origin.line else document.origin.path
-            yield InputError(place, f"{rules.unknown_rule_message(rule_id)} (in a `# kcompat: ignore=` comment of the document starting here)")
+            yield InputError(place, f"{rules.unknown_rule_message(rule_id)} "
+                             "(in a `# kcompat: ignore=` comment of the document starting here)")
 
 
 def _keep(result: CheckResult, resource: Resource, extras: Extras) -> None:
