@@ -91,8 +91,8 @@ def audit_log(data: bytes) -> None:
     """The streamed audit-log reader, plain or gzip: malformed lines are counted, never fatal."""
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.clients.audit import AuditReader
-    from kcompat.clients.model import ClientsReport
     from kcompat.clients.resources import resource_map
+    from kcompat.clients.usage import ClientsReport
     from kcompat.core.versions import KubeVersion
 
     handle, path = tempfile.mkstemp(suffix=".log")

@@ -7,8 +7,8 @@ from pathlib import Path
 from conftest import FIXTURES
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.clients.audit import AuditReader
-from kcompat.clients.model import ClientsReport
 from kcompat.clients.resources import resource_map
+from kcompat.clients.usage import ClientsReport
 from kcompat.core.versions import KubeVersion
 from kcompat.graph.client_usage import client_nodes, join_workloads
 from kcompat.sources.load import load_input

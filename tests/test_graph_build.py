@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.engine.pipeline import load_all
-from kcompat.graph import model as m
+from kcompat.graph import nodes as m
 from kcompat.graph.addresses import find_addresses, host_like_key, path_version, version_key
 from kcompat.graph.build import ServiceGraph, build_graph, selector_matches
 from kcompat.sources.load import LoadedInput

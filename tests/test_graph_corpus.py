@@ -11,7 +11,7 @@ import yaml
 from conftest import FIXTURES
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.engine.pipeline import load_all
-from kcompat.graph import model as m
+from kcompat.graph import nodes as m
 from kcompat.graph.build import ServiceGraph, build_graph
 from kcompat.plan.planner import dependency_graph, upgrade_layers
 from kcompat.sources.load import LoadedInput

@@ -19,8 +19,8 @@ from contextlib import ExitStack
 from typing import IO, Any
 
 from kcompat.catalog.lifecycle import Catalog
-from kcompat.clients.model import AUDIT_LOG, ClientsReport, Identity, InputStats, flagged, judge
 from kcompat.clients.resources import ResourceMap, plural_of
+from kcompat.clients.usage import AUDIT_LOG, ClientsReport, Identity, InputStats, flagged, judge
 from kcompat.core.versions import KubeVersion
 from kcompat.sources.reading import open_input
 

@@ -21,7 +21,8 @@ from typing import Any
 
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.clients.metrics import read_exposition
-from kcompat.clients.model import (
+from kcompat.clients.resources import SUBRESOURCE_KINDS, ResourceMap, plural_of
+from kcompat.clients.usage import (
     HELM_RELEASE,
     LAST_APPLIED,
     MANAGED_FIELDS,
@@ -30,7 +31,6 @@ from kcompat.clients.model import (
     flagged,
     judge,
 )
-from kcompat.clients.resources import SUBRESOURCE_KINDS, ResourceMap, plural_of
 from kcompat.core.versions import KubeVersion, VersionError
 
 TIMEOUT_SECONDS = 30

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kcompat.catalog.lifecycle import Catalog
-from kcompat.clients.model import METRICS, ClientsReport, InputStats, MetricApi, judge
 from kcompat.clients.prometheus import Exposition, parse
 from kcompat.clients.resources import ResourceMap
+from kcompat.clients.usage import METRICS, ClientsReport, InputStats, MetricApi, judge
 from kcompat.sources.reading import open_input
 
 METRIC = "apiserver_requested_deprecated_apis"

@@ -7,7 +7,7 @@ import json
 from typing import Any, TextIO
 
 from kcompat import __version__
-from kcompat.clients.model import DISCOVERY, FORMAT_VERSION, RELIABILITY, SCHEMA, ApiUsage, ClientsReport
+from kcompat.clients.usage import DISCOVERY, FORMAT_VERSION, RELIABILITY, SCHEMA, ApiUsage, ClientsReport
 
 CONVERSION_NOTE = ("The API server converts objects to any served version, so listing objects "
                    "(or `kubectl get`) through an old version proves nothing about the version a client used.")

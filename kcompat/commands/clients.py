@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.clients.audit import AuditReader
     from kcompat.clients.metrics import read_metrics_file
-    from kcompat.clients.model import ClientsReport
     from kcompat.clients.resources import resource_map
+    from kcompat.clients.usage import ClientsReport
 
     if not (args.audit_log or args.metrics or args.cluster):
         raise UsageError("clients: give --audit-log FILE, --metrics FILE or --cluster")

@@ -57,7 +57,7 @@ def run_keeping(request: CheckRequest,
         result = run_paths(request.paths, request.exclude, context, request.ignore, checks, request.jobs)
     resources = extras.resources or []
     if request.rollout:
-        from kcompat.engine.rollout import rollout_findings
+        from kcompat.engine.rollout_risks import rollout_findings
 
         result.findings = [f for f in result.findings if f.rule == rules.PARSE_ERROR]
         result.findings += rollout_findings(resources, context, request.ignore)

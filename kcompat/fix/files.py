@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kcompat.checks.context import CheckContext
 from kcompat.core import limits
+from kcompat.core.textdiff import diff_lines
 from kcompat.core.versions import KubeVersion
 from kcompat.fix.rewrite import Change, Problem, fix_text
 from kcompat.fix.templates import fix_template, is_template
 from kcompat.fix.writer import WriteError, atomic_write
 from kcompat.sources.discover import Missing, discover
 from kcompat.sources.reading import Undecodable, decode, read_input
+from kcompat.sources.yaml_stream import document_spans
 
 
 @dataclass
@@ -68,12 +69,11 @@ HIDDEN = "(a line of a Secret, not shown)\n"
 def _secret_lines(text: str) -> set[int]:
     """1-based numbers of the lines of documents that are Secrets (never echoed in a diff)."""
     hidden: set[int] = set()
-    line = 1
-    for chunk in re.split(r"(?m)^(?=---(?:[ \t\r]|$))", text):
-        count = chunk.count("\n") + (0 if chunk.endswith("\n") else 1)
+    for span in document_spans(text):
+        chunk = text[span.start:span.end]
         if _SECRET_KIND.search(chunk):
-            hidden.update(range(line, line + count))
-        line += chunk.count("\n")
+            count = chunk.count("\n") + (0 if chunk.endswith("\n") else 1)
+            hidden.update(range(span.first_line + 1, span.first_line + 1 + count))
     return hidden
 
 
@@ -81,8 +81,7 @@ def unified_diff(before: str, after: str, path: str) -> str:
     hidden_old, hidden_new = _secret_lines(before), _secret_lines(after)
     lines: list[str] = []
     old = new = 0
-    for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                     f"a/{path.lstrip('/')}", f"b/{path.lstrip('/')}"):
+    for line in diff_lines(path, before, after):
         hunk = _HUNK.match(line)
         if hunk:
             old, new = int(hunk.group(1)), int(hunk.group(2))

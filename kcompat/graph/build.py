@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS, Catalog
-from kcompat.graph import model as m
+from kcompat.graph import nodes as m
 from kcompat.graph.addresses import (
     Address,
     find_addresses,

@@ -13,9 +13,9 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kcompat.clients.model import ClientsReport
 from kcompat.clients.render import iso_time
-from kcompat.graph.model import WORKLOAD_KINDS, builtin_api_id, object_id
+from kcompat.clients.usage import ClientsReport
+from kcompat.graph.nodes import WORKLOAD_KINDS, builtin_api_id, object_id
 from kcompat.sources.resources import Resource
 
 _POD_SPEC = {"Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec")}
@@ -38,7 +38,7 @@ class ClientUsage:
     """(namespace, name) when the client is a service account: the key to join a workload."""
     api_version: str
     api_node: str
-    """The graph's node id of the built-in API (kcompat.graph.model.builtin_api_id)."""
+    """The graph's node id of the built-in API (kcompat.graph.nodes.builtin_api_id)."""
     kinds: tuple[str, ...]
     status: str
     removed_in: str | None

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kcompat.catalog.lifecycle import Catalog
-from kcompat.clients.model import ApiUsage, Client, ClientsReport, Identity
+from kcompat.clients.usage import ApiUsage, Client, ClientsReport, Identity
 from kcompat.core.versions import KubeVersion, VersionError
-from kcompat.graph import model as m
+from kcompat.graph import nodes as m
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.client_usage import ClientUsage, client_nodes, join_workloads
 from kcompat.sources.resources import Resource

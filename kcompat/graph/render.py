@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from kcompat.graph import model as m
+from kcompat.graph import nodes as m
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.clients import CLIENT
 

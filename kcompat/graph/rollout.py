@@ -11,7 +11,6 @@ Service). Blue-green and canary steps carry the concrete manifest changes as uni
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,11 @@ from typing import Any
 
 import yaml
 
-from kcompat.graph import model as m
+from kcompat.core.textdiff import unified
+from kcompat.graph import nodes as m
 from kcompat.graph.addresses import split_versioned_name, version_key
 from kcompat.sources.resources import Resource, dig
+from kcompat.sources.yaml_stream import document_spans
 
 ROLLING = "rolling update"
 BLUE_GREEN = "blue-green"
@@ -319,11 +320,6 @@ def _read(path: str) -> str | None:
         return None
 
 
-def unified(path: str, before: str, after: str) -> str:
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        f"a/{path.lstrip('/')}", f"b/{path.lstrip('/')}"))
-
-
 def _edit_lines(path: str, edits: dict[int, tuple[str, str]]) -> str:
     text = _read(path)
     if text is None or not edits:
@@ -341,8 +337,9 @@ def _document_span(resource: Resource, lines: list[str]) -> tuple[int, int] | No
     if resource.path or start is None:
         return None
     begin = start - 1
-    end = next((i for i in range(begin + 1, len(lines)) if lines[i].startswith("---")), len(lines))
-    return begin, end
+    text = "".join(lines)
+    following = [span.first_line for span in document_spans(text) if span.first_line > begin]
+    return begin, following[0] if following else len(lines)
 
 
 def _append_copy(resource: Resource, name: str, labels: dict[str, str], title: str,

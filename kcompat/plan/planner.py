@@ -18,7 +18,7 @@ from kcompat.core.model import Finding, ObjectRef, Origin, Severity
 from kcompat.core.result import CheckResult
 from kcompat.core.rules import PLAN_BLOCKER
 from kcompat.core.versions import KubeVersion, VersionError, hops
-from kcompat.graph import model as m
+from kcompat.graph import nodes as m
 from kcompat.graph.addresses import version_key
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.clients import ClientCall, client_calls

@@ -15,7 +15,7 @@ from typing import Any
 from kcompat.checks.context import CheckContext
 from kcompat.core.model import Finding, Origin, Severity
 from kcompat.core.rules import ROLLOUT_RISK
-from kcompat.graph import model as m
+from kcompat.graph import nodes as m
 from kcompat.graph.build import ServiceGraph, build_graph, selector_matches
 from kcompat.graph.rollout import RolloutAdvisor
 from kcompat.sources.resources import Resource, dig
