@@ -4,7 +4,8 @@
 
 Targets are in fuzz/targets.py. The seed corpus is fixtures/ (the manifests, charts, release
 exports and audit logs) plus the saved corpus folder when given. A crash writes crash-<sha1>
-in the working folder (or -artifact_prefix); rerun it with `python fuzz/run.py TARGET crash-...`.
+in a new temporary folder (printed; or -artifact_prefix=DIR/), never into the checkout; rerun it with
+`python fuzz/run.py TARGET crash-...` and save it under fuzz/crashes/ to keep it fixed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def main() -> None:
         sys.exit(f"usage: {sys.argv[0]} {{{','.join(TARGETS)}}} [libFuzzer flags]")
     target = TARGETS[sys.argv[1]]
     argv = [sys.argv[0], *sys.argv[2:]]
+    if not any(arg.startswith("-artifact_prefix=") for arg in argv):
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix=f"kcompat-fuzz-{sys.argv[1]}-")
+        print(f"crashes go to {folder}/", file=sys.stderr)
+        argv.append(f"-artifact_prefix={folder}/")
     atheris.Setup(argv, target)
     atheris.Fuzz()
 
