@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
+from kcompat.commands.options import Once, add_current, add_output, add_target, stdin_once
 
 
 def add_parser(commands: Any) -> None:
@@ -14,21 +15,19 @@ def add_parser(commands: Any) -> None:
         "clients", help="find the clients that call deprecated or removed APIs",
         description="Find who calls deprecated or removed APIs: from API server audit logs, from the "
         "apiserver_requested_deprecated_apis metric, or from a live cluster (read-only).")
-    clients.add_argument("--audit-log", nargs="+", action="extend", default=[], metavar="FILE",
+    clients.add_argument("--audit-log", action="append", default=[], metavar="FILE",
                          help="audit.k8s.io/v1 JSON-lines log (plain or gzip); - for stdin; repeatable")
     clients.add_argument("--metrics", action="append", default=[], metavar="FILE",
                          help="API server /metrics output (Prometheus text format); repeatable")
     clients.add_argument("--cluster", action="store_true",
                          help="read a live cluster (GET requests only; needs the `cluster` extra)")
-    clients.add_argument("--kubeconfig", metavar="PATH", help="kubeconfig for --cluster (default: $KUBECONFIG "
-                         "or ~/.kube/config)")
-    clients.add_argument("--context", metavar="NAME", help="kubeconfig context for --cluster")
-    clients.add_argument("-t", "--target-version", help="Kubernetes version to check against "
-                         "(default: the newest bundled)")
-    clients.add_argument("-c", "--current-version", help="version the cluster runs now "
-                         "(with --cluster: read from the server when not given)")
-    clients.add_argument("-o", "--output", choices=("text", "json"), default="text")
-    clients.add_argument("--fail-on", choices=("removed", "deprecated", "none"), default="removed",
+    clients.add_argument("--kubeconfig", action=Once, metavar="PATH",
+                         help="kubeconfig for --cluster (default: $KUBECONFIG or ~/.kube/config)")
+    clients.add_argument("--context", action=Once, metavar="NAME", help="kubeconfig context for --cluster")
+    add_target(clients)
+    add_current(clients, help="version the cluster runs now (with --cluster: read from the server when not given)")
+    add_output(clients, ("text", "json"), "text")
+    clients.add_argument("--fail-on", action=Once, choices=("removed", "deprecated", "none"), default="removed",
                          help="exit 1 when a client uses an API removed at the target (default), "
                          "or any deprecated API, or never")
     clients.add_argument("--parse-all", action="store_true",
@@ -46,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("clients: give --audit-log FILE, --metrics FILE or --cluster")
     if (args.kubeconfig or args.context) and not args.cluster:
         raise UsageError("--kubeconfig and --context need --cluster")
-    if args.audit_log.count("-") > 1:
-        raise UsageError("stdin (-) can be given only once")
+    stdin_once(args.audit_log, args.metrics)
     target, current = target_and_current(args.target_version, args.current_version)
     catalog = load_catalog()
     resources = resource_map()

@@ -7,17 +7,17 @@ import json
 from typing import Any
 
 from kcompat.commands.common import EXIT_OK, UsageError
+from kcompat.commands.options import add_output, add_target
 
 
 def add_parser(commands: Any) -> None:
     explain = commands.add_parser("explain", help="show the lifecycle of a built-in API")
     explain.add_argument("api", nargs="+", metavar="API",
                          help="GROUP/VERSION KIND or GROUP/VERSION/KIND")
-    explain.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    add_output(explain, ("text", "json"), "text")
     explain.add_argument("--field", metavar="PATH",
                          help="show this field's schema instead (e.g. spec.template.spec.containers.ports)")
-    explain.add_argument("-t", "--target-version",
-                         help="Kubernetes version whose schema --field reads (default: the newest bundled)")
+    add_target(explain, help="Kubernetes version whose schema --field reads (default: the newest bundled)")
 
 
 def run(args: argparse.Namespace) -> int:

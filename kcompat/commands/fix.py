@@ -13,19 +13,19 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
+from kcompat.commands.options import add_exclude, add_target
 
 
 def add_parser(commands: Any) -> None:
     fix = commands.add_parser("fix", help="rewrite manifests to the replacement APIs (diff, or --write)")
     fix.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive: *.yaml, *.yml, "
                      "*.json)")
-    fix.add_argument("-t", "--target-version", help="Kubernetes version to migrate for (default: the newest bundled)")
+    add_target(fix, help="Kubernetes version to migrate for (default: the newest bundled)")
     fix.add_argument("--write", action="store_true", help="apply the changes to the files (atomically, per file)")
     fix.add_argument("--check", action="store_true", help="exit 1 when any file would change (for CI)")
     fix.add_argument("--templates", action="store_true",
                      help="in Helm templates, rewrite literal apiVersion lines that need nothing else")
-    fix.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                     help="skip paths matching GLOB (repeatable)")
+    add_exclude(fix)
     fix.add_argument("-q", "--quiet", action="store_true", help="no notes, only problems")
 
 

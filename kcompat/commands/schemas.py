@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from kcompat.commands.options import add_output
+
 
 def add_parser(commands: Any) -> None:
     schemas = commands.add_parser("schemas", help="list the bundled schema versions and their kinds")
-    schemas.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    add_output(schemas, ("text", "json"), "text")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from kcompat.commands.common import EXIT_OK
+from kcompat.commands.options import add_output
 
 
 def add_parser(commands: Any) -> None:
     versions = commands.add_parser("versions", help="list the bundled Kubernetes versions")
-    versions.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    add_output(versions, ("text", "json"), "text")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -136,6 +136,20 @@ def node_label(node: dict[str, Any]) -> tuple[str, str]:
     return str(kind or "node"), str(node.get("name") or node["id"])
 
 
+def _marked(check: dict[str, Any], target: Any) -> dict[str, Any]:
+    """A copy of the check JSON whose findings say whether `kcompat fix` fixes them (the input is not changed)."""
+    from kcompat.catalog.fix_routes import fixable
+
+    findings = []
+    for finding in check["findings"]:
+        api_version, kind = finding.get("apiVersion"), finding.get("kind")
+        findings.append({**finding, "fixable": bool(
+            finding["rule"] in FIX_RULES and not finding["suppressed"]
+            and isinstance(api_version, str) and isinstance(kind, str)
+            and fixable(api_version, kind, target))})
+    return {**check, "findings": findings}
+
+
 def _sections(check: dict[str, Any], target: Any) -> tuple[list[ApiSection], list[dict[str, Any]]]:
     from kcompat.catalog.fix_routes import fixable, route
     from kcompat.catalog.lifecycle import load_catalog, minor_text
@@ -145,10 +159,6 @@ def _sections(check: dict[str, Any], target: Any) -> tuple[list[ApiSection], lis
     others: list[dict[str, Any]] = []
     for finding in check["findings"]:
         api_version, kind = finding.get("apiVersion"), finding.get("kind")
-        finding["fixable"] = bool(
-            finding["rule"] in FIX_RULES and not finding["suppressed"]
-            and isinstance(api_version, str) and isinstance(kind, str)
-            and fixable(api_version, kind, target))
         api = (catalog.lookup(api_version, kind) if finding["rule"] in LIFECYCLE_RULES
                and isinstance(api_version, str) and isinstance(kind, str) else None)
         if api is None or not isinstance(api_version, str) or not isinstance(kind, str):
@@ -171,7 +181,8 @@ def _sections(check: dict[str, Any], target: Any) -> tuple[list[ApiSection], lis
 
 def build_report(paths: Sequence[str], check: dict[str, Any], plan: dict[str, Any], graph: dict[str, Any],
                  mermaid: str, target: Any) -> ReportData:
-    """Put the three JSON documents together; marks each check finding `fixable`."""
+    """Put the three JSON documents together, each check finding marked `fixable` (in a copy)."""
+    check = _marked(check, target)
     apis, others = _sections(check, target)
     return ReportData(plan["current"], plan["target"], list(paths), check, plan, graph, mermaid, apis, others)
 
