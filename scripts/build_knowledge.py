@@ -3,8 +3,11 @@
 Usage: python scripts/build_knowledge.py [--cache DIR]
 
 Writes schemas/served-apis.json (which group/version/kind each Kubernetes minor's OpenAPI
-spec serves) and schemas/catalog.json (those served sets merged with the curated facts in
-schemas/lifecycle-curated.yaml). Output is deterministic: rebuilding gives identical bytes.
+spec serves) and schemas/catalog.json (those served sets merged with upstream's lifecycle tags
+in schemas/lifecycle-tags.json, minus schemas/lifecycle-tag-exceptions.yaml, and the curated
+facts in schemas/lifecycle-curated.yaml). lifecycle-tags.json itself is made by
+scripts/extract_lifecycle_tags.py from a kubernetes/api snapshot and is read as committed.
+Output is deterministic: rebuilding gives identical bytes.
 """
 
 from __future__ import annotations

@@ -38,6 +38,12 @@ class ApiLifecycle:
     notes: tuple[str, ...]
     off_by_default: bool
     why_removed_differs: str | None
+    # where each lifecycle fact came from: "tag" (upstream's +k8s:prerelease-lifecycle-gen tag),
+    # "upstream-default" (upstream's generator derived it), "tag-chain", "curated", "schemas",
+    # "default" (kcompat applied introduced + 3); sorted (fact, source) pairs
+    source: tuple[tuple[str, str], ...] = ()
+    # upstream's removal release for an API the newest bundled minor still serves
+    planned_removal_in: int | None = None
 
     @property
     def api_version(self) -> str:
@@ -62,6 +68,8 @@ class ApiLifecycle:
             migration=tuple(raw["migration"]), notes=tuple(raw["notes"]),
             off_by_default=raw["off_by_default"],
             why_removed_differs=raw.get("why_removed_differs"),
+            source=tuple(sorted(raw.get("source", {}).items())),
+            planned_removal_in=raw.get("planned_removal_in"),
         )
 
 

@@ -7,6 +7,16 @@ from typing import Any
 from kcompat.catalog.build import to_ranges
 from kcompat.catalog.lifecycle import ApiLifecycle, Catalog, minor_text
 
+# how `explain` names the origin of each lifecycle fact (catalog.json "source")
+SOURCE_WORDS = {
+    "tag": "from upstream's lifecycle tag",
+    "upstream-default": "from upstream's generated default",
+    "tag-chain": "from upstream's replacement tags, followed to the last one",
+    "curated": "curated",
+    "schemas": "from the OpenAPI specs",
+    "default": "kcompat's default (introduced + 3)",
+}
+
 
 class UnknownApi(LookupError):
     """The catalog has no such built-in group/version/kind."""
@@ -52,13 +62,19 @@ def describe(api: ApiLifecycle, catalog: Catalog) -> list[str]:
     if api.schema_served != api.served:
         lines.append(f"  in OpenAPI:   {_ranges_text(api.schema_served)}")
     lines.append(f"  deprecated:   {minor_text(api.deprecated_in) if api.deprecated_in else 'no'}")
-    lines.append(f"  removed:      {minor_text(api.removed_in) if api.removed_in else 'no'}")
+    removed = minor_text(api.removed_in) if api.removed_in else "no"
+    if api.planned_removal_in:
+        removed += f" (upstream plans removal in {minor_text(api.planned_removal_in)})"
+    lines.append(f"  removed:      {removed}")
     replacement = api.replacement or "none"
     if api.replacement and api.replacement_kind:
         replacement += f" {api.replacement_kind}"
     if api.interim_replacements:
         replacement += f" (before that is served: {', '.join(api.interim_replacements)})"
     lines.append(f"  replacement:  {replacement}")
+    if api.source:
+        lines.append("  source:       " + ", ".join(f"{fact.replace('_', ' ')} {SOURCE_WORDS.get(origin, origin)}"
+                                                     for fact, origin in api.source))
     if api.off_by_default:
         lines.append("  note:         alpha API, not enabled in default clusters")
     if api.why_removed_differs:
@@ -87,4 +103,6 @@ def to_json(api: ApiLifecycle) -> dict[str, Any]:
         "interimReplacements": list(api.interim_replacements),
         "migration": list(api.migration), "notes": list(api.notes),
         "offByDefault": api.off_by_default,
+        "plannedRemovalIn": minor_text(api.planned_removal_in) if api.planned_removal_in else None,
+        "source": dict(api.source),
     }
