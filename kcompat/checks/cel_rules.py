@@ -86,16 +86,15 @@ def _schema_text(version: CrdVersion) -> str:
 
 
 def _defaulted(schema: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
-    """The object with the schema's defaults applied when kcompat.schema.defaults provides them
-    (the server defaults before it validates); otherwise the object as it is."""
+    """The object with the schema's defaults applied, as the server does before it validates:
+    by kcompat.schema.defaults when it is there, else by the small defaulter of kcompat.schema.cel."""
     import importlib
 
+    from kcompat.schema.cel import apply_defaults
+
     try:
-        defaults = importlib.import_module("kcompat.schema.defaults")
+        apply = getattr(importlib.import_module("kcompat.schema.defaults"), "apply_defaults", apply_defaults)
     except ImportError:
-        return obj
-    apply = getattr(defaults, "apply_defaults", None)
-    if apply is None:
-        return obj
+        apply = apply_defaults
     result = apply(schema, obj)
     return result if isinstance(result, dict) else obj
