@@ -36,7 +36,7 @@ def check_cel(resource: Resource, crd: Crd, version: CrdVersion, problems: list[
     """Run the rules of version's schema against resource (after its schema problems were found)."""
     if version.schema is None or "x-kubernetes-validations" not in _schema_text(version):
         return
-    from kcompat.schema.cel import compile_rules, evaluate
+    from kcompat.schema.cel import ITERATION_BUDGET, compile_rules, evaluate
 
     compiled = compile_rules(version.schema, version.fingerprint)
     if compiled.rule_count == 0:
@@ -69,6 +69,15 @@ def check_cel(resource: Resource, crd: Crd, version: CrdVersion, problems: list[
                       "(referencing oldSelf) not evaluated: they need the old object, and the API server "
                       "runs them only on update", resource.origin_of(("apiVersion",)), resource.ref(),
                       details={"crd": crd.name, "reason": "transition-rule", "rules": outcome.skipped_transition})
+    if outcome.skipped_budget:
+        count = len(outcome.skipped_budget)
+        yield Finding("cel-skipped", RULES["cel-skipped"],
+                      f"{count} validation rule{'s' if count > 1 else ''} of CRD {crd.name} {resource.version} not "
+                      f"evaluated: {'they need' if count > 1 else 'it needs'} more than {ITERATION_BUDGET:,} "
+                      "comprehension iterations on this object, more than kcompat's CEL runtime allows (the API "
+                      "server allows up to 1,000,000 cost units per rule)", resource.origin_of(("apiVersion",)),
+                      resource.ref(), details={"crd": crd.name, "reason": "iteration-budget",
+                                               "rules": outcome.skipped_budget})
 
 
 _TEXT: dict[str, bool] = {}

@@ -50,12 +50,16 @@ PER_CALL_LIMIT = 1_000_000
 """The server's per-rule runtime cost limit (k8s.io/apiserver/pkg/apis/cel PerCallLimit)."""
 RULE_TIMEOUT = 0.25
 """Seconds a rule estimated above PER_CALL_LIMIT may run in its child process."""
+ITERATION_BUDGET = 10_000
+"""cel-expr-python stops an evaluation after this many comprehension iterations (fixed in the
+binding; the server allows up to PER_CALL_LIMIT cost units). A rule that reaches it is reported
+as not evaluated, never as failed."""
 MESSAGE_EXPRESSION_MAX = 5 * 1024
 """MaxEvaluatedMessageExpressionSizeBytes."""
 OMIT_VALUE_MINOR = 35
 """From Kubernetes 1.35 the error leaves out object/list values and shows scalar values."""
 
-_MACROS = re.compile(r"\.\s*(all|exists|exists_one|map|filter)\s*\(\s*$")
+_MACROS = re.compile(r"\.\s*(all|exists|exists_one|map|filter|bind)\s*\(\s*$")
 _OLD_SELF = re.compile(r"(?<![\w.])oldSelf\b")
 _STRING = re.compile(r"""[rR]?(?:'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*")""", re.S)
 
@@ -133,6 +137,8 @@ class Outcome:
     violations: list[Violation] = field(default_factory=list)
     skipped_transition: list[str] = field(default_factory=list)
     """Field paths of transition rules that were not run (no old object on create)."""
+    skipped_budget: list[str] = field(default_factory=list)
+    """Rules that needed more than ITERATION_BUDGET comprehension iterations."""
     evaluated: int = 0
 
 
@@ -381,20 +387,28 @@ def _duration(text: str) -> datetime.timedelta:
     return datetime.timedelta(seconds=-seconds if text.startswith("-") else seconds)
 
 
-def _size(value: Any, cap: int) -> int:
-    """Elements and entries (and string length / 10) in value, counting no further than cap."""
-    total = 0
+def _measure(value: Any, cap: int) -> tuple[int, int]:
+    """(elements and entries in value, length of its longest string), counting no further than cap."""
+    count = longest = 0
     stack = [value]
-    while stack and total < cap:
+    while stack and count < cap:
         item = stack.pop()
-        total += 1
+        count += 1
         if isinstance(item, dict):
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str):
-            total += len(item) // 10
-    return total
+        elif isinstance(item, str | bytes):
+            longest = max(longest, len(item))
+    return count, longest
+
+
+def estimate_work(value: Any, depth: int) -> int:
+    """An upper estimate of a rule's work on value: iterations (elements to the power of the
+    comprehension nesting, at most ITERATION_BUDGET) times the longest string one step may scan."""
+    count, longest = _measure(value, PER_CALL_LIMIT)
+    iterations = count if depth == 0 else min(count ** depth, ITERATION_BUDGET)
+    return iterations * max(longest, 1)
 
 
 def apply_defaults(schema: Any, value: Any) -> Any:
@@ -484,18 +498,18 @@ def _run_rules(node: Node, raw: Any, value: Any, path: Path, where: str, outcome
     self_value = _cel_value(node, value)
     if self_value is None:
         return  # a format the schema check already reports (the server would not get here)
-    estimate: int | None = None
     for rule in node.rules:
         if rule.program is None:
             continue  # does not compile: reported at the CRD, which the server would have rejected
         if rule.uses_old_self:
             outcome.skipped_transition.append(f"{where}: {rule.rule}")
             continue
-        if estimate is None:
-            estimate = _size(self_value, PER_CALL_LIMIT)
         outcome.evaluated += 1
-        work = estimate ** max(rule.depth, 1) if estimate > 1 else 1
+        work = estimate_work(self_value, rule.depth)
         result = _run(rule.program, self_value, work)
+        if result[0] == "error" and "Iteration budget exceeded" in str(result[1]):
+            outcome.skipped_budget.append(f"{where}: {rule.rule}")
+            continue
         type_text = json.dumps(node.type)
         if result[0] == "cost":
             outcome.violations.append(Violation(
