@@ -335,8 +335,8 @@ def test_work_estimate_decides_where_a_rule_runs() -> None:
 def test_large_rule_above_the_estimate_runs_to_its_answer_in_the_bounded_child() -> None:
     value = {"l": list(range(50)), "s": "x" * 50_000}  # estimate 2,500 x 50,000: above the limit
     assert cel.estimate_work(value, 2) > cel.PER_CALL_LIMIT
-    assert holds("self.l.all(a, self.l.exists(b, a == b) && self.s.size() > 0)", value)
-    assert not holds("self.l.all(a, self.l.exists(b, a == b + 1) && self.s.size() > 0)", value)
+    assert holds("self.l.all(a, self.l.exists(b, a == b))", value)  # milliseconds of work: never stopped
+    assert not holds("self.l.all(a, self.l.exists(b, a == b + 1))", value)
 
 
 def test_rules_beyond_the_iteration_budget_are_not_evaluated_rather_than_failed() -> None:
