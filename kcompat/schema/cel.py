@@ -42,7 +42,7 @@ from typing import Any
 from cel_expr_python import cel
 from cel_expr_python.ext import ext_bindings, ext_optional
 
-from kcompat.schema.cel_k8s import declarations
+from kcompat.schema.cel_k8s import FORMATS, declarations
 
 Path = tuple[str | int, ...]
 
@@ -190,6 +190,31 @@ def uses_old_self(expression: str) -> bool:
     return _OLD_SELF.search(_STRING.sub("''", expression)) is not None
 
 
+_FORMAT_CALL = re.compile(r"\bformat\.([A-Za-z0-9]+)\(\)\s*\.\s*validate\s*\(")
+
+
+def rewrite_formats(source: str) -> str:
+    """`format.NAME().validate(X)` -> an optional built from kcompat.formatErrors('NAME', X).
+
+    Kubernetes' format library returns optional values, which a Python function of
+    cel-expr-python cannot; the optional is built in CEL instead (optional.none() when X is
+    valid, optional.of(errors) when not). `format.named()` is not supported."""
+    while True:
+        match = _FORMAT_CALL.search(source)
+        if match is None or match.group(1) not in FORMATS:
+            return source
+        depth, end = 1, match.end()
+        while end < len(source) and depth:
+            depth += {"(": 1, ")": -1}.get(source[end], 0)
+            end += 1
+        if depth:
+            return source
+        argument = source[match.end():end - 1]
+        errors = f"kcompat.formatErrors('{match.group(1)}', {argument})"
+        replacement = f"({errors}.size() == 0 ? optional.none() : optional.of({errors}))"
+        source = source[:match.start()] + replacement + source[end:]
+
+
 # --------------------------------------------------------------------------- compiling
 
 
@@ -285,7 +310,7 @@ def _compile_rule(raw: Any, index: int, where: Path, node: Node, schema: dict[st
     env = _env(_self_type(node))
     STATS["compiled_rules"] += 1
     try:
-        rule.program = env.compile(source)
+        rule.program = env.compile(rewrite_formats(source))
         result = rule.program.return_type()
         if result != cel.Type.BOOL and result != cel.Type.DYN:
             raise RuntimeError(f"cel expression must evaluate to a bool, got {result.name().lower()}")
@@ -297,7 +322,7 @@ def _compile_rule(raw: Any, index: int, where: Path, node: Node, schema: dict[st
     if isinstance(expression, str) and expression:
         rule.message_expression = expression
         try:
-            rule.message_program = env.compile(expression)
+            rule.message_program = env.compile(rewrite_formats(expression))
             result = rule.message_program.return_type()
             if result != cel.Type.STRING and result != cel.Type.DYN:
                 raise RuntimeError("must evaluate to a string")

@@ -520,6 +520,84 @@ def _contains_cidr(value: Any, other: Any) -> bool:
     return inner.version == network.version and inner.subnet_of(network)  # type: ignore[arg-type]
 
 
+# ---- format library (format.<name>().validate(value) -> optional list of errors)
+
+_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_FORMAT_PATTERNS = {
+    "dns1123Label": (63, _LABEL, "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
+                     "or '-', and must start and end with an alphanumeric character"),
+    "dns1123Subdomain": (253, rf"{_LABEL}(\.{_LABEL})*", "a lowercase RFC 1123 subdomain must consist of lower case "
+                         "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"),
+    "dns1035Label": (63, r"[a-z]([-a-z0-9]*[a-z0-9])?", "a DNS-1035 label must consist of lower case alphanumeric "
+                     "characters or '-', start with an alphabetic character, and end with an alphanumeric character"),
+    "labelValue": (63, r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?", "a valid label must be an empty string or "
+                   "consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric "
+                   "character"),
+}
+_QUALIFIED = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+FORMATS = frozenset({*_FORMAT_PATTERNS, "dns1123LabelPrefix", "dns1123SubdomainPrefix", "dns1035LabelPrefix",
+                     "qualifiedName", "uri", "uuid", "byte", "date", "datetime"})
+
+
+def _pattern_errors(name: str, value: str) -> list[str]:
+    limit, pattern, text = _FORMAT_PATTERNS[name]
+    errors = []
+    if len(value) > limit:
+        errors.append(f"must be no more than {limit} characters")
+    if re.fullmatch(pattern, value) is None:
+        errors.append(f"{text} (regex used for validation is '{pattern}')")
+    return errors
+
+
+def format_errors(name: str, value: str) -> list[str]:
+    """What Kubernetes' format library reports for value (empty: valid)."""
+    if name.endswith("Prefix"):  # a generateName prefix may end with '-'
+        masked = value[:-1] + "a" if len(value) > 1 and value.endswith("-") else value
+        return _pattern_errors(name[:-len("Prefix")], masked)
+    if name in _FORMAT_PATTERNS:
+        return _pattern_errors(name, value)
+    if name == "qualifiedName":
+        prefix, slash, local = value.rpartition("/")
+        errors = []
+        if slash and (not prefix or _pattern_errors("dns1123Subdomain", prefix)):
+            errors.append("prefix part must be a lowercase RFC 1123 subdomain")
+        if not local or len(local) > 63 or _QUALIFIED.fullmatch(local) is None:
+            errors.append("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and "
+                          "end with an alphanumeric character, at most 63 characters")
+        return errors
+    if name == "uri":
+        return [] if value.startswith("/") or (urlsplit(value).scheme and not any(c.isspace() for c in value)) \
+            else ["invalid URI"]
+    if name == "uuid":
+        return [] if _UUID.fullmatch(value) else ["does not match the UUID format"]
+    if name == "byte":
+        import base64
+        import binascii
+
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            return ["invalid base64"]
+        return []
+    if name in ("date", "datetime"):
+        import datetime
+
+        shape = r"\d{4}-\d{2}-\d{2}" if name == "date" else \
+            r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+        try:
+            if re.fullmatch(shape, value) is None:
+                raise ValueError(value)
+            if name == "date":
+                datetime.date.fromisoformat(value)
+            else:
+                datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        except ValueError:
+            return [f"invalid {name}"]
+        return []
+    raise CelFunctionError(f"unknown format {name}")
+
+
 # ------------------------------------------------------------------------------- declarations
 
 Impl = Callable[..., Any]
@@ -615,4 +693,6 @@ def declarations() -> list[Any]:
     add("containsIP", BOOL, [MAP, STRING], _contains_ip)
     add("containsCIDR", BOOL, [MAP, MAP], _contains_cidr)
     add("containsCIDR", BOOL, [MAP, STRING], _contains_cidr)
+    # Kubernetes format library: the source is rewritten to call this (see cel.rewrite_formats)
+    add("kcompat.formatErrors", T.List(STRING), [STRING, STRING], format_errors, member=False)
     return [cel.FunctionDecl(name, overloads) for name, overloads in table.items()]

@@ -153,6 +153,27 @@ def test_kubernetes_library_functions(rule: str, expected: bool) -> None:
     assert holds(rule) is expected
 
 
+@pytest.mark.parametrize(("name", "good", "bad"), [
+    ("dns1123Label", "my-name", "My_Name"),
+    ("dns1123Label", "a" * 63, "a" * 64),
+    ("dns1123Subdomain", "a.b-c.example", "a..b"),
+    ("dns1035Label", "abc-1", "1abc"),
+    ("dns1123LabelPrefix", "gen-", "-gen"),
+    ("qualifiedName", "example.com/My_Name", "example.com/"),
+    ("labelValue", "", "-x"),
+    ("uuid", "123e4567-e89b-12d3-a456-426614174000", "123e4567"),
+    ("uri", "https://example.com/x", "not a uri"),
+    ("byte", "aGk=", "a"),
+    ("date", "2024-02-29", "2023-02-29"),
+    ("datetime", "2024-01-01T10:00:00Z", "2024-01-01 10:00"),
+])
+def test_format_library(name: str, good: str, bad: str) -> None:
+    rule = f"!format.{name}().validate(self.v).hasValue()"
+    assert holds(rule, {"v": good})
+    assert not holds(rule, {"v": bad})
+    assert holds(f"format.{name}().validate(self.v).value().size() >= 1", {"v": bad})
+
+
 @pytest.mark.parametrize(("rule", "error"), [
     ("'abc'.substring(4) == ''", "index out of range: 4"),
     ("'abc'.charAt(-1) == ''", "index out of range: -1"),
