@@ -34,7 +34,7 @@ def _blocking(problem: Problem) -> bool:
 def check_cel(resource: Resource, crd: Crd, version: CrdVersion, problems: list[Problem],
               context: CheckContext) -> Iterator[Finding]:
     """Run the rules of version's schema against resource (after its schema problems were found)."""
-    if version.schema is None or "x-kubernetes-validations" not in _schema_text(version):
+    if version.schema is None or not _has_rules(version):
         return
     from kcompat.schema.cel import ITERATION_BUDGET, compile_rules, evaluate
 
@@ -80,18 +80,18 @@ def check_cel(resource: Resource, crd: Crd, version: CrdVersion, problems: list[
                                                "rules": outcome.skipped_budget})
 
 
-_TEXT: dict[str, bool] = {}
+_HAS_RULES: dict[str, bool] = {}
 
 
-def _schema_text(version: CrdVersion) -> str:
-    """A cheap test for CRDs without any rule (most of them): their schema text has no marker."""
-    found = _TEXT.get(version.fingerprint)
+def _has_rules(version: CrdVersion) -> bool:
+    """A cheap test for CRDs without any rule (most of them), once per version and process."""
+    found = _HAS_RULES.get(version.fingerprint)
     if found is None:
         import json
 
         found = "x-kubernetes-validations" in json.dumps(version.schema)
-        _TEXT[version.fingerprint] = found
-    return "x-kubernetes-validations" if found else ""
+        _HAS_RULES[version.fingerprint] = found
+    return found
 
 
 def _defaulted(schema: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
