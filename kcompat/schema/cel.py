@@ -14,11 +14,13 @@ What the server does, and so this module:
 - Error text: `<path>: Invalid value: "<type>": <message>` up to Kubernetes 1.34; from 1.35 the
   value is left out for objects and lists and shown for scalars (`value: Invalid value: -3: ...`).
   `reason` turns it into `Forbidden`, `Required value` or `Duplicate value`, `fieldPath` moves it.
-- Cost: the server stops a rule whose runtime cost passes 1,000,000 units (PerCallLimit). Here a
-  rule whose estimated work (the size of `self` to the power of its comprehension nesting) is
-  below that bound runs in-process, where it takes well under a millisecond; a rule above it
-  runs in a forked child that is killed after RULE_TIMEOUT seconds, and is then reported with
-  the server's "call cost exceeds limit" wording. See docs/cel.md.
+- Cost: the server stops a rule whose runtime cost passes 1,000,000 units (PerCallLimit).
+  cel-expr-python itself stops after 10,000 comprehension iterations (such rules are reported as
+  not evaluated). A rule whose estimated work (elements of `self` to the power of its
+  comprehension nesting, capped at that budget, times its longest string) is under
+  PER_CALL_LIMIT runs in-process, well under a millisecond; a rule above it runs in a forked
+  child that is killed after RULE_TIMEOUT seconds, then reported with the server's "call cost
+  exceeds limit" wording. See docs/cel.md.
 """
 
 from __future__ import annotations
