@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kcompat.checks.api_lifecycle import is_custom
+from kcompat.checks.cel_rules import check_cel
 from kcompat.checks.context import CheckContext
 from kcompat.checks.schema_rules import problem_findings
 from kcompat.core.model import Finding, Severity
@@ -88,6 +89,7 @@ def check_custom(resource: Resource, context: CheckContext) -> Iterator[Finding]
                                     f"the schema of {resource.api_version} {resource.kind} "
                                     f"(CRD {crd.name})", history=False,
                                     short=f"CRD {crd.name} {resource.version}")
+    yield from check_cel(resource, crd, version, problems or [], context)
 
 
 def _crd_itself(resource: Resource) -> Iterator[Finding]:

@@ -243,6 +243,7 @@ def _version_with_schema(name: str, raw: dict[str, Any], schema: Any, schema_pat
             except SchemaError as failure:
                 error = failure.message
                 problems.append(CrdProblem((*schema_path, *failure.path), failure.message))
+            problems.extend(_rule_problems(schema, schema_path, fingerprint))
     return CrdVersion(
         name=name, served=raw.get("served") is True if "served" in raw or v1 else True,
         storage=raw.get("storage") is True if "storage" in raw or v1 else True,
@@ -281,6 +282,17 @@ def _schema_problems(schema: dict[str, Any], v1: bool) -> Iterator[tuple[Path, s
             stack.append((node["items"], (*path, "items")))
         if isinstance(node.get("additionalProperties"), dict):
             stack.append((node["additionalProperties"], (*path, "additionalProperties")))
+
+
+def _rule_problems(schema: dict[str, Any], schema_path: Path, fingerprint: str) -> list[CrdProblem]:
+    """x-kubernetes-validations rules that do not compile: the server rejects the CRD. They do not
+    make the schema unusable: the other rules and the schema still apply."""
+    if "x-kubernetes-validations" not in json.dumps(schema):
+        return []
+    from kcompat.schema.cel import compile_rules
+
+    return [CrdProblem((*schema_path, *problem.path), problem.message)
+            for problem in compile_rules(schema, fingerprint).problems]
 
 
 # --------------------------------------------------------------------------- validators
