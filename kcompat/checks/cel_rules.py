@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from kcompat.checks.context import CheckContext
-from kcompat.model import Finding, Severity
-from kcompat.resources import Resource
+from kcompat.core.model import Finding
+from kcompat.core.rules import CEL, CEL_SKIPPED, severity_of
 from kcompat.schema.crds import Crd, CrdVersion
 from kcompat.schema.validator import Problem
+from kcompat.sources.resources import Resource
 
 RULES = {
-    "cel": Severity.ERROR,
-    "cel-skipped": Severity.INFO,
+    CEL: severity_of(CEL),
+    CEL_SKIPPED: severity_of(CEL_SKIPPED),
 }
 _BLOCKING = ("type", "required", "enum")
 """Schema problems the server treats as blocking: it then runs no rule (hasBlockingErr)."""

@@ -117,6 +117,17 @@ CRD_INVALID = _declare(
     "crd-invalid", Severity.ERROR, "Invalid CustomResourceDefinition",
     "The CustomResourceDefinition itself is malformed.")
 
+CEL = _declare(
+    "cel", Severity.ERROR, "CRD validation rule (x-kubernetes-validations) fails",
+    "A CEL rule of the custom resource's CRD is false for the object, fails to evaluate, or exceeds the cost "
+    "limit, as the API server would evaluate it on create; the message is the server's and details.field its "
+    "field path.")
+CEL_SKIPPED = _declare(
+    "cel-skipped", Severity.INFO, "CRD validation rules that cannot be decided from the file",
+    "Transition rules (they read oldSelf, the stored object), rules of an object that already has a blocking "
+    "schema error (the server does not run them either), and rules over the evaluation limits are not "
+    "evaluated; the finding says which and why.")
+
 # -- whole-input checks (engine/rollout.py) and generated inputs ------------------------------------
 ROLLOUT_RISK = _declare(
     "rollout-risk", Severity.WARNING, "Rolling out this provider would break its clients",

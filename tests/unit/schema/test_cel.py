@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES
-from kcompat.model import Origin
+from kcompat.core.model import Origin
 from kcompat.schema import cel
 from kcompat.schema.cel import Violation, compile_rules, comprehension_depth, evaluate, normalise_field_path
 from kcompat.schema.crds import parse_crd
