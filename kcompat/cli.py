@@ -16,7 +16,7 @@ from kcompat import __version__
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
 # Command name -> module in kcompat.commands (add new commands here).
-COMMANDS = ("check", "explain", "versions", "schemas", "graph", "plan", "fix", "clients", "report")
+COMMANDS = ("check", "explain", "versions", "schemas", "graph", "plan", "fix", "clients", "report", "diff")
 
 
 def build_parser() -> argparse.ArgumentParser:
