@@ -298,7 +298,6 @@ def compare_schemas(old: dict[str, Any] | None, new: dict[str, Any] | None,
         changes.append(Change("crd-unknown-fields-pruned", Severity.ERROR, (), "preserveUnknownFields: true",
                               "pruning", "unknown fields were kept (v1beta1 spec.preserveUnknownFields) and are "
                               "now pruned wherever the schema does not declare them", True, (), node=new))
-        old = {**old, "x-kubernetes-preserve-unknown-fields": True}
     _compare(old, new, (), (), (), changes.append)
     return changes
 
