@@ -304,6 +304,8 @@ def compare_schemas(old: dict[str, Any] | None, new: dict[str, Any] | None,
 
 def _compare(old: dict[str, Any], new: dict[str, Any], steps: FieldSteps, old_at: DocPath, new_at: DocPath,
              emit: Emit) -> None:
+    if old == new:  # most of an upgraded schema is unchanged: compared at C speed, nothing to report
+        return
     def change(rule: str, old_value: Any, new_value: Any, what: str, key: str | DocPath | None = None,
                in_new: bool = True, severity: Severity | None = None, hint: str = "") -> None:
         base = new_at if in_new else old_at
@@ -423,7 +425,7 @@ def _compare_structure(old: dict[str, Any], new: dict[str, Any], steps: FieldSte
                  (*new_at, "additionalProperties"), emit)
 
 
-def _finding(rule: str, severity: Severity, message: str, origin: Origin, crd: CrdDef,
+def _about_crd(rule: str, severity: Severity, message: str, origin: Origin, crd: CrdDef,
              details: dict[str, Any], replacement: str | None = None) -> Finding:
     details = {"crd": crd.name, **details, "fixable": False}
     return Finding(rule, severity, message, origin, crd.ref(), replacement, None, details)
@@ -442,7 +444,7 @@ def _change_finding(change: Change, old: CrdDef, new: CrdDef, old_version: CrdVe
                "new": _jsonable(change.new), "in": "new" if change.where_new else "old"}
     if rule is not None:
         details["change"] = change.rule
-    return _finding(rule or change.rule, severity or change.severity, message,
+    return _about_crd(rule or change.rule, severity or change.severity, message,
                     crd.origin((*version.schema_at, *change.at)), crd, details)
 
 
@@ -456,7 +458,7 @@ def diff_crds(old: dict[str, CrdDef], new: dict[str, CrdDef]) -> list[Finding]:
     for name, before in old.items():
         after = new.get(name)
         if after is None:
-            findings.append(_finding("crd-removed", RULES["crd-removed"][0],
+            findings.append(_about_crd("crd-removed", RULES["crd-removed"][0],
                                      f"CRD {name} ({before.group} {before.kind}) is not in NEW: deleting a CRD "
                                      "deletes every custom resource of it; keep it, or migrate its objects "
                                      "before removing it", before.origin(("metadata", "name")), before,
@@ -471,7 +473,7 @@ def diff_crd(old: CrdDef, new: CrdDef) -> list[Finding]:
     findings: list[Finding] = []
 
     def add(rule: str, message: str, path: DocPath, crd: CrdDef, **details: Any) -> None:
-        findings.append(_finding(rule, RULES[rule][0], f"CRD {new.name}: {message}", crd.origin(path), crd,
+        findings.append(_about_crd(rule, RULES[rule][0], f"CRD {new.name}: {message}", crd.origin(path), crd,
                                  details))
 
     if old.scope != new.scope:
@@ -529,16 +531,17 @@ def _conversion(old: CrdDef, new: CrdDef) -> list[Finding]:
         else ("spec",)
     out: list[Finding] = []
     if old.conversion == "Webhook" and new.conversion != "Webhook" and len(served) > 1:
-        out.append(_finding("crd-conversion-removed", RULES["crd-conversion-removed"][0],
+        out.append(_about_crd("crd-conversion-removed", RULES["crd-conversion-removed"][0],
                             f"CRD {new.name}: the conversion webhook is removed while {len(served)} versions stay "
                             f"served ({', '.join(v.name for v in served)}): the API server then only rewrites "
                             "apiVersion, so fields that differ between versions are lost or rejected",
                             new.origin(where), new, {"old": "Webhook", "new": new.conversion}))
-    differs = len({v.fingerprint() for v in served}) > 1
+    differs = len(served) > 1 and len({v.fingerprint() for v in served}) > 1
     old_served = [v for v in old.versions if v.served]
-    was_missing = old.conversion != "Webhook" and len({v.fingerprint() for v in old_served}) > 1
+    was_missing = old.conversion != "Webhook" and len(old_served) > 1 and \
+        len({v.fingerprint() for v in old_served}) > 1
     if new.conversion != "Webhook" and differs and not was_missing and not out:
-        out.append(_finding("crd-conversion-missing", RULES["crd-conversion-missing"][0],
+        out.append(_about_crd("crd-conversion-missing", RULES["crd-conversion-missing"][0],
                             f"CRD {new.name}: versions {', '.join(v.name for v in served)} are served with "
                             "different schemas but conversion is None: reading an object in another version only "
                             "changes apiVersion; add a conversion webhook or keep the schemas identical",
