@@ -67,14 +67,17 @@ def run(args: argparse.Namespace) -> int:
     ignore = frozenset(rule.strip() for value in args.ignore for rule in value.split(",") if rule.strip())
     result = DiffResult(old=args.old, new=args.new, paths=list(args.paths))
     sides = []
+    unreadable: set[str] = set()
     for path in (args.old, args.new):
-        resources = _read(side_paths(path), args.exclude, result)
-        sides.append(crds_by_name(r for r in resources if is_crd_resource(r)))
+        definitions = [r for r in _read(side_paths(path), args.exclude, result) if is_crd_resource(r)]
+        sides.append(crds_by_name(definitions))
+        unreadable |= _unreadable(definitions, result)
     old, new = sides
-    if not old and not new and not result.input_errors:
+    if not old and not new and not result.input_errors and not unreadable:
         raise UsageError(f"no CustomResourceDefinition found in {args.old} or {args.new}")
     result.old_crds, result.new_crds = len(old), len(new)
-    findings = diff_crds(old, new)
+    # a CRD NEW has but kcompat cannot read was not removed: its crd-invalid finding says why
+    findings = [f for f in diff_crds(old, new) if not (f.rule == "crd-removed" and f.details["crd"] in unreadable)]
     if args.paths:
         custom = [r for r in _read(args.paths, args.exclude, result) if not is_crd_resource(r)]
         kinds = {(c.group, c.kind) for c in (*old.values(), *new.values())}
@@ -93,6 +96,24 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     fail_on = None if args.fail_on == "none" else Severity.parse(args.fail_on)
     return EXIT_FINDINGS if failing(result.findings, fail_on) else EXIT_OK
+
+
+def _unreadable(definitions: list[Any], result: Any) -> set[str]:
+    """Names of CRDs that could not be read (no group, kind or version); each gets a crd-invalid finding."""
+    from kcompat.checks.crd_diff import read_crd
+    from kcompat.model import Finding, Severity
+
+    names = set()
+    for resource in definitions:
+        if read_crd(resource) is not None:
+            continue
+        name = resource.name or ""
+        names.add(name)
+        result.findings.append(Finding("crd-invalid", Severity.ERROR, f"CRD {name or '(unnamed)'} cannot be "
+                                       "compared: it needs spec.group, spec.names.kind and at least one version "
+                                       "(`kcompat check` tells more)", resource.origin_of(("spec",)),
+                                       resource.ref(), details={"crd": name}))
+    return names
 
 
 def _read(paths: list[str], exclude: list[str], result: Any) -> list[Any]:

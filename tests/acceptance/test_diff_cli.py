@@ -233,3 +233,14 @@ def test_diff_of_200_crds_takes_under_2_seconds(run_cli: CLI, write: Write) -> N
     assert summary["oldCrds"] == summary["newCrds"] == 200
     assert summary["byRule"] == {"crd-field-removed": 67}
     assert elapsed < 2.0, f"diff of 200 CRDs took {elapsed:.2f} s"
+
+
+def test_an_unreadable_crd_in_new_is_invalid_not_removed(run_cli: CLI, write: Write) -> None:
+    crd = yaml.safe_load(ORDERS_V1.read_text())
+    del crd["spec"]["versions"]
+    new = write("new.yaml", yaml.safe_dump(crd, sort_keys=False))
+    run = run_cli("diff", str(ORDERS_V1), str(new), "-o", "json")
+    assert run.code == 1
+    (finding,) = run.json()["findings"]
+    assert (finding["rule"], finding["path"], finding["details"]["crd"]) == (
+        "crd-invalid", str(new), "orders.acme.cert-manager.io")
