@@ -439,7 +439,10 @@ def _change_finding(change: Change, old: CrdDef, new: CrdDef, old_version: CrdVe
     path = field_path(change.steps)
     arrow = f"{_show(change.old)} -> {_show(change.new)}"
     hint = f" ({change.hint})" if change.hint else ""
-    message = f"CRD {new.name} {label or version.name} {path}: {change.what}{hint}; {arrow}"
+    what = change.what
+    if rule == "crd-version-conversion" and change.rule == "crd-field-removed":
+        what = f"not in {new_version.name}: converting an object drops it unless a conversion webhook moves it"
+    message = f"CRD {new.name} {label or version.name} {path}: {what}{hint}; {arrow}"
     details = {"version": label or version.name, "path": path, "old": _jsonable(change.old),
                "new": _jsonable(change.new), "in": "new" if change.where_new else "old"}
     if rule is not None:

@@ -105,10 +105,10 @@ def _problems(change: Change, data: Any) -> Iterator[tuple[tuple[str | int, ...]
     if rule == "crd-default-changed":
         for at, parent in values_at(data, change.steps[:-1]):
             if isinstance(parent, dict) and change.steps[-1:] and change.steps[-1] not in parent:
-                old = "no value" if change.old is None else repr(change.old)
-                yield at, Severity.WARNING, (f"{change.steps[-1]} is not set, so it reads back as "
-                                             f"{'no value' if change.new is None else repr(change.new)} instead of "
-                                             f"{old}; set it explicitly to keep the old behaviour")
+                was = "no value" if change.old is ABSENT else repr(change.old)
+                now = "no value" if change.new is ABSENT else repr(change.new)
+                yield at, Severity.WARNING, (f"{change.steps[-1]} is not set, so it reads back as {now} instead "
+                                             f"of {was}; set it explicitly to keep the old behaviour")
         return
     for at, value in values_at(data, change.steps):
         if rule == "crd-field-removed" and change.severity is Severity.ERROR:
@@ -182,7 +182,7 @@ def _hits(resource: Resource, crd: CrdDef, changes: list[Change], label: str) ->
             rule = "crd-resource-breaks" if severity is Severity.ERROR else "crd-resource-affected"
             path = field_path(tuple(str(step) for step in at)) if at else "."
             yield _found(rule, severity, resource, crd,
-                         f"{path}: {change.what} in CRD {label} ({field_path(change.steps)}); {what}", at,
+                         f"{path}: {what} (CRD {label} {field_path(change.steps)}: {change.rule})", at,
                          {"change": change.rule, "path": path, "schemaPath": field_path(change.steps),
                           "old": None if change.old is ABSENT else change.old,
                           "new": None if change.new is ABSENT else change.new})
