@@ -189,6 +189,10 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def crds_by_name(resources: Iterable[Resource]) -> dict[str, CrdDef]:
     """The CRDs among resources by metadata.name (a later definition of the same name wins)."""
     found: dict[str, CrdDef] = {}
@@ -366,9 +370,9 @@ def _compare_values(old: dict[str, Any], new: dict[str, Any], change: Callable[.
         if key in new and new[key] != old.get(key, ABSENT):
             change("crd-validation-changed", old.get(key, ABSENT), new[key],
                    f"{key} {'added' if key not in old else 'changed'}", key)
-    old_rules = {r.get("rule") for r in old.get("x-kubernetes-validations") or [] if isinstance(r, dict)}
-    for index, rule in enumerate(new.get("x-kubernetes-validations") or []):
-        if isinstance(rule, dict) and rule.get("rule") not in old_rules:
+    old_rules = {str(r.get("rule")) for r in _list(old.get("x-kubernetes-validations")) if isinstance(r, dict)}
+    for index, rule in enumerate(_list(new.get("x-kubernetes-validations"))):
+        if isinstance(rule, dict) and str(rule.get("rule")) not in old_rules:
             change("crd-cel-rule-added", ABSENT, rule.get("rule"), "a new CEL validation rule: existing objects "
                    "that fail it are rejected on their next update", ("x-kubernetes-validations", index, "rule"),
                    hint=str(rule.get("message") or ""))
@@ -393,9 +397,9 @@ def _compare_structure(old: dict[str, Any], new: dict[str, Any], steps: FieldSte
     if keys_new is not None and keys_old is not None and keys_old != keys_new:
         change("crd-list-type-changed", keys_old, keys_new, "x-kubernetes-list-map-keys changed",
                "x-kubernetes-list-map-keys")
-    old_required = {r for r in old.get("required") or [] if isinstance(r, str)}
+    old_required = {r for r in _list(old.get("required")) if isinstance(r, str)}
     old_props, new_props = _mapping(old.get("properties")), _mapping(new.get("properties"))
-    for index, name in enumerate(new.get("required") or []):
+    for index, name in enumerate(_list(new.get("required"))):
         if isinstance(name, str) and name not in old_required:
             what = "an existing optional field became required" if name in old_props else "a new required field"
             emit(Change("crd-field-required-added", Severity.ERROR, (*steps, name), "optional", "required", what,

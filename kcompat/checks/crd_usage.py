@@ -60,7 +60,11 @@ def _bound_problem(value: Any, node: dict[str, Any], key: str) -> str | None:
         if not isinstance(value, int | float) or isinstance(value, bool) or not isinstance(bound, int | float):
             return None
         if key == "multipleOf":
-            return None if bound == 0 or (value / bound).is_integer() else f"{value} is not a multiple of {bound}"
+            try:
+                whole = bound == 0 or float(value / bound).is_integer()
+            except (OverflowError, ZeroDivisionError):
+                return None
+            return None if whole else f"{value} is not a multiple of {bound}"
         exclusive = node.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum") is True
         below = value < bound or (exclusive and value == bound)
         above = value > bound or (exclusive and value == bound)
@@ -87,7 +91,8 @@ def _duplicates(value: Any, node: dict[str, Any]) -> str | None:
         seen = [repr(item) for item in value]
         return "the list has duplicate items, which a set list rejects" if len(seen) != len(set(seen)) else None
     keys = node.get("x-kubernetes-list-map-keys")
-    if node.get("x-kubernetes-list-type") == "map" and isinstance(keys, list):
+    if node.get("x-kubernetes-list-type") == "map" and isinstance(keys, list) and all(
+            isinstance(k, str) for k in keys):
         tuples = [repr([item.get(k) for k in keys]) for item in value if isinstance(item, dict)]
         return f"two items share the map keys {keys}" if len(tuples) != len(set(tuples)) else None
     return None
@@ -122,15 +127,17 @@ def _problems(change: Change, data: Any) -> Iterator[tuple[tuple[str | int, ...]
             if problem:
                 yield at, Severity.ERROR, problem
         elif rule == "crd-pattern-changed" and isinstance(value, str):
-            try:
-                matched = re.search(str(node.get("pattern")), value) is not None
+            try:  # Go's \z (end of text) is Python's \Z
+                matched = re.search(str(node.get("pattern")).replace(r"\z", r"\Z"), value) is not None
             except re.error:
                 yield at, Severity.WARNING, "the new pattern could not be checked here; check the value by hand"
                 continue
             if not matched:
                 yield at, Severity.ERROR, f"{value!r} does not match the new pattern {node.get('pattern')}"
         elif rule == "crd-unknown-fields-pruned" and isinstance(value, dict):
-            declared = set((node.get("properties") or {}).keys()) | (_ROOT_KEYS if not change.steps else set())
+            properties = node.get("properties")
+            declared = set(properties if isinstance(properties, dict) else ()) | (
+                _ROOT_KEYS if not change.steps else set())
             extra = sorted(str(k) for k in value if k not in declared)
             if extra and not node.get("additionalProperties"):
                 yield at, Severity.ERROR, f"{', '.join(extra)} would be pruned (not declared in NEW's schema)"

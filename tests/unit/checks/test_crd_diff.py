@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kcompat.checks.crd_diff import CrdDef, crds_by_name, diff_crds, is_crd_resource, version_notes
+from kcompat.checks.crd_diff import RULES, CrdDef, crds_by_name, diff_crds, is_crd_resource, version_notes
 from kcompat.checks.crd_usage import who_breaks
 from kcompat.model import Finding, Severity
 from kcompat.resources import Resource, extract
@@ -630,3 +630,32 @@ def test_custom_resource_of_a_removed_crd_is_orphaned() -> None:
     old = Side("old.yaml", real("v1"))
     (finding,) = who_breaks(_resources(ORDER), old.crds, {})
     assert finding.rule == "crd-resource-orphaned" and finding.severity is Severity.ERROR
+
+
+# --------------------------------------------------------------------------- hostile schemas
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=False),
+                     st.text(max_size=8))
+_KEYS = st.sampled_from(["type", "properties", "items", "required", "enum", "default", "pattern", "minimum",
+                         "maximum", "exclusiveMinimum", "multipleOf", "maxItems", "minLength", "uniqueItems",
+                         "nullable", "additionalProperties", "x-kubernetes-preserve-unknown-fields",
+                         "x-kubernetes-int-or-string", "x-kubernetes-list-type", "x-kubernetes-list-map-keys",
+                         "x-kubernetes-validations", "format", "allOf", "spec", "a"])
+_NODES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                        st.dictionaries(_KEYS, inner, max_size=5)), max_leaves=15)
+
+
+@settings(max_examples=150, deadline=None)
+@given(old=st.dictionaries(_KEYS, _NODES, max_size=6), new=st.dictionaries(_KEYS, _NODES, max_size=6),
+       data=st.dictionaries(_KEYS, _NODES, max_size=4))
+def test_any_schema_pair_and_object_never_crash(old: Obj, new: Obj, data: Obj) -> None:
+    from kcompat.checks.crd_diff import compare_schemas
+    from kcompat.checks.crd_usage import _problems
+
+    for change in compare_schemas(old, new) + compare_schemas(new, old, True, False):
+        assert change.rule in RULES
+        list(_problems(change, data))
+    assert compare_schemas(old, old) == []
