@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kcompat.checks.crd_diff import RULES, CrdDef, crds_by_name, diff_crds, is_crd_resource, version_notes
-from kcompat.checks.crd_usage import who_breaks
+from kcompat.checks.crd_diff import RULES, CrdDef, compare_schemas, crds_by_name, diff_crds, version_notes
+from kcompat.checks.crd_usage import _problems, who_breaks
 from kcompat.model import Finding, Severity
 from kcompat.resources import Resource, extract
 from kcompat.sources.load import load_text
@@ -77,7 +79,7 @@ class Side:
         loaded = load_text(self.text, name)
         assert not loaded.findings
         self.resources: list[Resource] = extract(loaded.documents).resources
-        self.crds: dict[str, CrdDef] = crds_by_name(r for r in self.resources if is_crd_resource(r))
+        self.crds: dict[str, CrdDef] = crds_by_name(self.resources)
 
     def line(self, finding: Finding) -> str:
         assert finding.origin.path == self.name and finding.origin.line is not None
@@ -634,9 +636,6 @@ def test_custom_resource_of_a_removed_crd_is_orphaned() -> None:
 
 # --------------------------------------------------------------------------- hostile schemas
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=False),
                      st.text(max_size=8))
 _KEYS = st.sampled_from(["type", "properties", "items", "required", "enum", "default", "pattern", "minimum",
@@ -652,9 +651,6 @@ _NODES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size
 @given(old=st.dictionaries(_KEYS, _NODES, max_size=6), new=st.dictionaries(_KEYS, _NODES, max_size=6),
        data=st.dictionaries(_KEYS, _NODES, max_size=4))
 def test_any_schema_pair_and_object_never_crash(old: Obj, new: Obj, data: Obj) -> None:
-    from kcompat.checks.crd_diff import compare_schemas
-    from kcompat.checks.crd_usage import _problems
-
     for change in compare_schemas(old, new) + compare_schemas(new, old, True, False):
         assert change.rule in RULES
         list(_problems(change, data))
