@@ -87,7 +87,13 @@ def run(args: argparse.Namespace) -> int:
     if args.versions:
         for crd in new.values():
             findings += version_notes(crd)
-    result.findings = sorted((suppress(f, ignore) for f in (*result.findings, *findings)),
+    documents = {(r.document.origin.path, r.document.origin.document): r.document for r in result.read}
+
+    def by_comment(finding: Any) -> bool:
+        document = documents.get((finding.origin.path, finding.origin.document))
+        return document is not None and bool(document.ignores(finding.rule))
+
+    result.findings = sorted((suppress(f, ignore, by_comment(f)) for f in (*result.findings, *findings)),
                              key=lambda f: f.sort_key())
     for error in result.input_errors:
         print(f"kcompat: error: {error.path}: {error.reason}", file=sys.stderr)
@@ -131,4 +137,5 @@ def _read(paths: list[str], exclude: list[str], result: Any) -> list[Any]:
         extraction = extract(loaded.documents)
         result.findings.extend(extraction.findings)
         resources.extend(extraction.resources)
+    result.read.extend(resources)
     return resources

@@ -18,6 +18,7 @@ from kcompat.checks.crd_diff import RULES
 from kcompat.model import Finding, Severity
 from kcompat.pipeline import InputError
 from kcompat.report.summary import plural
+from kcompat.resources import Resource
 
 FORMAT_VERSION = 1
 CR_RULES = frozenset({"crd-version-unserved", "crd-resource-orphaned", "crd-resource-breaks",
@@ -36,6 +37,8 @@ class DiffResult:
     old_crds: int = 0
     new_crds: int = 0
     custom_resources: int = 0
+    read: list[Resource] = field(default_factory=list)
+    """Every object read (CRDs and custom resources), for `# kcompat: ignore` comments."""
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.suppressed]
@@ -52,9 +55,11 @@ class DiffResult:
         return "safe"
 
 
-def suppress(finding: Finding, ignore: frozenset[str]) -> Finding:
-    if finding.rule in ignore:
-        return dataclasses.replace(finding, suppressed=True, details={**finding.details, "suppressedBy": "flag"})
+def suppress(finding: Finding, ignore: frozenset[str], by_comment: bool = False) -> Finding:
+    """Mark a finding suppressed by --ignore ("flag") or a `# kcompat: ignore` comment in its document."""
+    if finding.rule in ignore or by_comment:
+        details = {**finding.details, "suppressedBy": "comment" if by_comment else "flag"}
+        return dataclasses.replace(finding, suppressed=True, details=details)
     return finding
 
 

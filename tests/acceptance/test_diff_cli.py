@@ -244,3 +244,11 @@ def test_an_unreadable_crd_in_new_is_invalid_not_removed(run_cli: CLI, write: Wr
     (finding,) = run.json()["findings"]
     assert (finding["rule"], finding["path"], finding["details"]["crd"]) == (
         "crd-invalid", str(new), "orders.acme.cert-manager.io")
+
+
+def test_an_ignore_comment_suppresses_a_finding_on_that_document(run_cli: CLI, write: Write) -> None:
+    crs = write("cert.yaml", "# kcompat: ignore=crd-version-unserved\n" + CERTIFICATE)
+    run = run_cli("diff", OLD, NEW, str(crs), "-o", "json", "--ignore", "crd-version-removed")
+    assert run.code == 0
+    (finding,) = [f for f in run.json()["findings"] if f["path"] == str(crs)]
+    assert finding["suppressed"] is True and finding["details"]["suppressedBy"] == "comment"
