@@ -21,6 +21,7 @@ OLD = str(FIXTURES / "corpus/crds/cert-manager-v1.3.1/cert-manager.yaml")
 NEW = str(FIXTURES / "realworld/cert-manager-v1.7")
 ORDERS_V1 = FIXTURES / "realworld/cert-manager-v1.7/crd-orders.yaml"
 SARIF_SCHEMA = json.loads((FIXTURES / "sarif/sarif-schema-2.1.0.json").read_text())
+DIFF_SCHEMA = json.loads((ROOT / "kcompat/report/diff-result.schema.json").read_text())
 CERTIFICATE = """\
 apiVersion: cert-manager.io/v1alpha2
 kind: Certificate
@@ -36,6 +37,7 @@ def test_cert_manager_upgrade_is_not_safe_and_names_the_removed_versions(run_cli
     run = run_cli("diff", OLD, NEW, "-o", "json")
     assert run.code == 1
     data = run.json()
+    jsonschema.validate(data, DIFF_SCHEMA)
     assert data["safe"] is False and data["command"] == "diff"
     assert data["summary"]["oldCrds"] == data["summary"]["newCrds"] == 6
     assert data["summary"]["byRule"] == {"crd-version-removed": 18}
@@ -48,6 +50,7 @@ def test_custom_resources_in_path_are_told_what_breaks(run_cli: CLI, write: Writ
     crs = write("crs/cert.yaml", CERTIFICATE)
     run = run_cli("diff", OLD, NEW, str(crs.parent), "-o", "json")
     assert run.code == 1
+    jsonschema.validate(run.json(), DIFF_SCHEMA)
     (finding,) = [f for f in run.json()["findings"] if f["path"] == str(crs)]
     assert finding["rule"] == "crd-version-unserved" and (finding["line"], finding["column"]) == (1, 1)
     assert finding["replacement"] == "cert-manager.io/v1" and finding["name"] == "web"
