@@ -255,3 +255,17 @@ def test_an_ignore_comment_suppresses_a_finding_on_that_document(run_cli: CLI, w
     assert run.code == 0
     (finding,) = [f for f in run.json()["findings"] if f["path"] == str(crs)]
     assert finding["suppressed"] is True and finding["details"]["suppressedBy"] == "comment"
+
+
+def test_a_kubectl_list_export_as_old_gives_exact_stored_versions(run_cli: CLI, write: Write) -> None:
+    """`kubectl get crd -o yaml` is a List whose CRDs carry status.storedVersions."""
+    legacy = yaml.safe_load((FIXTURES / "realworld/cert-manager-v1.0-legacy/crd-orders.v1beta1.yaml").read_text())
+    legacy["status"] = {"storedVersions": ["v1alpha2", "v1"]}
+    live = write("live.yaml", yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [legacy]}, sort_keys=False))
+    run = run_cli("diff", str(live), str(ORDERS_V1), "-o", "json")
+    assert run.code == 1
+    found = sorted((f["rule"], f["details"]["version"]) for f in run.json()["findings"])
+    assert found == [("crd-storage-version-removed", "v1alpha2"), ("crd-version-removed", "v1alpha2"),
+                     ("crd-version-removed", "v1alpha3"), ("crd-version-removed", "v1beta1")]
+    storage = next(f for f in run.json()["findings"] if f["rule"] == "crd-storage-version-removed")
+    assert live.read_text().splitlines()[storage["line"] - 1].strip() == "- name: v1alpha2"
