@@ -310,6 +310,7 @@ def _compare(old: dict[str, Any], new: dict[str, Any], steps: FieldSteps, old_at
              emit: Emit) -> None:
     if old == new:  # most of an upgraded schema is unchanged: compared at C speed, nothing to report
         return
+
     def change(rule: str, old_value: Any, new_value: Any, what: str, key: str | DocPath | None = None,
                in_new: bool = True, severity: Severity | None = None, hint: str = "") -> None:
         base = new_at if in_new else old_at
