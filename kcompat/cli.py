@@ -17,7 +17,7 @@ from kcompat.commands.common import EXIT_OK, EXIT_USAGE
 from kcompat.core.errors import UsageError
 
 # Command name -> module in kcompat.commands (add new commands here).
-COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report")
+COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report", "diff")
 
 
 def build_parser() -> argparse.ArgumentParser:

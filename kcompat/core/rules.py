@@ -138,6 +138,64 @@ HELM_CAPABILITIES_PROBE = _declare(
     "Helm adds its own built-in group/versions to .Capabilities.APIVersions, so a bare group/version "
     "probe may answer differently from the target cluster.")
 
+# -- CRD upgrades (checks/crd_diff.py, checks/crd_usage.py: `kcompat diff`, docs/crd-upgrades.md) -----
+_DIFF: list[tuple[str, Severity, str, str]] = [
+    ("crd-removed", Severity.ERROR, "A CRD of OLD is missing from NEW",
+     "A CRD of OLD is missing from NEW: its custom resources are deleted with it."),
+    ("crd-scope-changed", Severity.ERROR, "The CRD's scope changed",
+     "spec.scope changed (Namespaced <-> Cluster); existing objects cannot be served in the new scope."),
+    ("crd-kind-changed", Severity.ERROR, "The CRD's kind changed",
+     "spec.names.kind changed for the same CRD name."),
+    ("crd-version-removed", Severity.ERROR, "A served version is no longer defined",
+     "A version served in OLD is not defined in NEW: clients and manifests using it are rejected."),
+    ("crd-version-no-longer-served", Severity.ERROR, "A served version is set served: false",
+     "A version served in OLD has served: false in NEW."),
+    ("crd-storage-version-removed", Severity.ERROR, "A version stored objects may be in is removed",
+     "A version that stored objects may be in (storage, status.storedVersions) is removed: migrate the stored "
+     "objects first (rewrite every object, then patch status.storedVersions)."),
+    ("crd-storage-version-changed", Severity.INFO, "The storage version changed",
+     "The storage version changed: objects are rewritten in it only when they are written again."),
+    ("crd-conversion-removed", Severity.ERROR, "Conversion webhook removed while several versions stay served",
+     "The conversion webhook is removed while several versions stay served."),
+    ("crd-conversion-missing", Severity.WARNING, "Several served schemas and no conversion webhook",
+     "Several served versions have different schemas and no conversion webhook (strategy None only rewrites "
+     "apiVersion)."),
+    ("crd-field-removed", Severity.ERROR, "A field is gone from the schema",
+     "A field of OLD's schema is gone from NEW's: it is pruned or rejected (a warning where unknown fields "
+     "are kept)."),
+    ("crd-field-type-changed", Severity.ERROR, "A field's type changed",
+     "A field's type changed (a warning when NEW accepts every value OLD did)."),
+    ("crd-field-required-added", Severity.ERROR, "A field is newly required",
+     "A field is newly required: objects without it are rejected on their next write."),
+    ("crd-enum-narrowed", Severity.ERROR, "An enum was added or lost values",
+     "An enum was added where there was none, or enum values were removed."),
+    ("crd-bounds-tightened", Severity.ERROR, "A bound was added or tightened",
+     "A minimum/maximum/length/items/properties bound, multipleOf or uniqueItems was added or tightened."),
+    ("crd-default-changed", Severity.ERROR, "A default was added, changed or removed",
+     "A default was added, changed or removed: objects read or written change meaning."),
+    ("crd-pattern-changed", Severity.ERROR, "A pattern was added or changed",
+     "A pattern was added or changed."),
+    ("crd-unknown-fields-pruned", Severity.ERROR, "Unknown fields are pruned now",
+     "Unknown fields were kept in OLD (x-kubernetes-preserve-unknown-fields) and are pruned in NEW."),
+    ("crd-list-type-changed", Severity.ERROR, "List or map semantics changed",
+     "x-kubernetes-list-type, -list-map-keys or -map-type changed."),
+    ("crd-validation-changed", Severity.WARNING, "Other validation changed",
+     "A format, allOf/anyOf/oneOf or not was added or changed."),
+    ("crd-cel-rule-added", Severity.WARNING, "A new CEL validation rule",
+     "A new x-kubernetes-validations (CEL) rule: existing objects may fail their next update."),
+    ("crd-resource-orphaned", Severity.ERROR, "A custom resource whose CRD is removed",
+     "A custom resource in PATH whose CRD is removed in NEW."),
+    ("crd-resource-breaks", Severity.ERROR, "A custom resource that NEW rejects or prunes",
+     "A custom resource in PATH that NEW rejects or prunes (removed field, wrong type, missing required "
+     "field, value outside the new enum, bounds or pattern)."),
+    ("crd-resource-affected", Severity.WARNING, "A custom resource that uses a changed field",
+     "A custom resource in PATH that uses a changed field (default, list type, CEL rule) and should be checked."),
+    ("crd-version-conversion", Severity.INFO, "What converting between two versions of one CRD changes",
+     "Between two versions of one CRD: what converting a resource changes (details.change names the rule)."),
+]
+for _id, _severity, _summary, _description in _DIFF:
+    _declare(_id, _severity, _summary, _description, command="diff")
+
 # -- plan (plan/planner.py) -------------------------------------------------------------------------
 PLAN_BLOCKER = _declare(
     "plan-blocker", Severity.ERROR, "Upgrade plan cannot proceed",

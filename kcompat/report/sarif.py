@@ -30,8 +30,8 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 SUPPRESS_HINT = ("Suppress it for one document with a `# kcompat: ignore={rule}` comment, or everywhere "
                  "with `--ignore {rule}`.")
 
-def _rule_ids(result: CheckResult) -> list[str]:
-    return sorted({rule.id for rule in RULES.values() if rule.command == "check"} | {f.rule for f in result.findings})
+def _rule_ids(result: CheckResult, command: str) -> list[str]:
+    return sorted({rule.id for rule in RULES.values() if rule.command == command} | {f.rule for f in result.findings})
 
 
 def _rule(rule: str, result: CheckResult) -> dict[str, Any]:
@@ -111,8 +111,9 @@ def _result(finding: Finding, rule_index: int, seen: dict[str, int]) -> dict[str
     return result
 
 
-def result_to_sarif(result: CheckResult) -> dict[str, Any]:
-    rule_ids = _rule_ids(result)
+def result_to_sarif(result: CheckResult, command: str = "check") -> dict[str, Any]:
+    """The SARIF log of a result; every rule of `command` is declared (`kcompat diff` passes "diff")."""
+    rule_ids = _rule_ids(result, command)
     index = {rule: i for i, rule in enumerate(rule_ids)}
     seen: dict[str, int] = {}
     context = result
