@@ -280,6 +280,15 @@ def quantity_of(raw: object) -> Quantity | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def compare_quantities(first: str | int | float, second: str | int | float) -> int | None:
+    """-1, 0 or 1 as Quantity.Cmp orders two raw quantities; None when either does not parse."""
+    a, b = quantity_of(first), quantity_of(second)
+    if a is None or b is None:
+        return None
+    return (a.value > b.value) - (a.value < b.value)
+
+
 # -- cron schedules (robfig/cron v3 ParseStandard) ---------------------------------------------
 
 _MONTHS = {name: index + 1 for index, name in enumerate(

@@ -194,6 +194,11 @@ def _nonnegative(errors: _Errors, owner: dict[str, Any], key: str, base: Path) -
 # -- ObjectMeta -------------------------------------------------------------------------------
 
 
+_GOOD_LABELS: set[str] = set()
+_GOOD_VALUES: set[str] = set()
+"""Label keys and values already found valid: a cache, as the same labels repeat across objects."""
+
+
 def _labels(errors: _Errors, labels: Any, path: Path, at: Path | None = None) -> None:
     """apimachinery pkg/apis/meta/v1/validation ValidateLabels: IsQualifiedName keys, IsValidLabelValue values.
 
@@ -205,15 +210,21 @@ def _labels(errors: _Errors, labels: Any, path: Path, at: Path | None = None) ->
         return
     where = at if at is not None else path
     for key, value in labels.items():
+        if key in _GOOD_LABELS and value in _GOOD_VALUES:
+            continue
         if not isinstance(key, str):
             continue
         key_errors = f.is_qualified_name(key)
         if key_errors:
             errors.invalid_each(path, key, key_errors, (*where, key))
+        elif len(_GOOD_LABELS) < 4096:
+            _GOOD_LABELS.add(key)
         if isinstance(value, str):
             value_errors = f.is_label_value(value)
             if value_errors:
                 errors.invalid_each(path, value, value_errors, (*where, key))
+            elif len(_GOOD_VALUES) < 4096:
+                _GOOD_VALUES.add(value)
 
 
 _ANNOTATIONS_LIMIT = 256 * 1024
@@ -278,6 +289,8 @@ _VOLUME_SOURCES = (
     "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk", "portworxVolume",
     "azureDisk", "storageos", "projected", "scaleIO", "csi", "ephemeral", "image")
 _TOLERATION_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+_PROBE_COUNTS = frozenset({"initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold",
+                           "failureThreshold"})
 _ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef")
 
 
@@ -329,8 +342,9 @@ def _probe(errors: _Errors, probe: Any, path: Path, success_must_be_one: bool) -
     if probe is None:
         return
     _handler(errors, probe, _PROBE_HANDLERS, path)
-    for key in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
-        _nonnegative(errors, probe, key, path)
+    for key, value in probe.items():
+        if key in _PROBE_COUNTS and isinstance(value, int) and value < 0:
+            errors.invalid((*path, key), value, "must be greater than or equal to 0")
     success = _int(probe.get("successThreshold"))
     if success_must_be_one and success is not None and success != 1:
         errors.invalid((*path, "successThreshold"), success, "must be 1")
@@ -346,12 +360,17 @@ def _lifecycle(errors: _Errors, lifecycle: Any, path: Path) -> None:
             _handler(errors, handler, _LIFECYCLE_HANDLERS, (*path, hook))
 
 
-def _container_ports(errors: _Errors, ports: Any, path: Path) -> None:
-    """core/validation validateContainerPorts."""
+PortRecord = tuple[Path, str, int, str]
+"""Where a container port is, its containerPort/protocol, hostPort and hostIP."""
+
+
+def _container_ports(errors: _Errors, ports: Any, path: Path, found: list[PortRecord]) -> None:
+    """core/validation validateContainerPorts; records each port for the pod-wide checks."""
+    if not isinstance(ports, list):
+        return
     names: set[str] = set()
-    for index, port in enumerate(_list(ports) or ()):
-        port = _dict(port)
-        if port is None:
+    for index, port in enumerate(ports):
+        if not isinstance(port, dict):
             continue
         at = (*path, index)
         name = _str(port.get("name"))
@@ -375,6 +394,8 @@ def _container_ports(errors: _Errors, ports: Any, path: Path) -> None:
         protocol = _str(port.get("protocol"))
         if protocol and protocol not in _PROTOCOLS:
             errors.unsupported((*at, "protocol"), protocol, _PROTOCOL_LIST)
+        if number is not None:
+            found.append((at, f"{number}/{protocol or 'TCP'}", host_port or 0, _str(port.get("hostIP")) or ""))
 
 
 def _env(errors: _Errors, env: Any, path: Path) -> None:
@@ -437,24 +458,33 @@ def _resources(errors: _Errors, resources: Any, path: Path) -> None:
     requests = _dict(resources.get("requests")) or {}
     for group, values in (("limits", limits), ("requests", requests)):
         for name, raw in values.items():
+            if isinstance(raw, str) and not raw.lstrip().startswith("-"):
+                continue  # the common case: nothing can be negative
             quantity = f.quantity_of(raw)
             if quantity is not None and quantity.value < 0:
                 errors.invalid((*path, group, Key(name)), quantity.text(), "must be greater than or equal to 0")
     for name, raw in requests.items():
-        if name not in limits:
+        if name not in limits or raw == limits[name]:
             continue
-        request, limit = f.quantity_of(raw), f.quantity_of(limits[name])
+        limit_raw = limits[name]
+        if not isinstance(raw, (str, int, float)) or not isinstance(limit_raw, (str, int, float)):
+            continue
+        order = f.compare_quantities(raw, limit_raw)
+        if not order:
+            continue
+        request, limit = f.quantity_of(raw), f.quantity_of(limit_raw)
         if request is None or limit is None:
             continue
-        if request.value != limit.value and not _overcommit_allowed(str(name)):
+        if not _overcommit_allowed(str(name)):
             errors.invalid((*path, "requests"), request.text(), f"must be equal to {name} limit of {limit.text()}",
                            (*path, "requests", name))
-        elif request.value > limit.value:
+        elif order > 0:
             errors.invalid((*path, "requests"), request.text(),
                            f"must be less than or equal to {name} limit of {limit.text()}", (*path, "requests", name))
 
 
-def _container_common(errors: _Errors, container: dict[str, Any], volumes: set[str], path: Path) -> None:
+def _container_common(errors: _Errors, container: dict[str, Any], volumes: set[str], path: Path,
+                      found: list[PortRecord]) -> None:
     """core/validation validateContainerCommon."""
     name = container.get("name")
     if name is None or name == "":
@@ -467,7 +497,7 @@ def _container_common(errors: _Errors, container: dict[str, Any], volumes: set[s
     if policy and policy not in _MESSAGE_POLICIES:
         errors.unsupported((*path, "terminationMessagePolicy"), policy, _MESSAGE_POLICIES)
     if "ports" in container:
-        _container_ports(errors, container["ports"], (*path, "ports"))
+        _container_ports(errors, container["ports"], (*path, "ports"), found)
     if "env" in container:
         _env(errors, container["env"], (*path, "env"))
     if "volumeMounts" in container:
@@ -489,11 +519,12 @@ def _volumes(errors: _Errors, volumes: Any, path: Path) -> set[str]:
             continue
         before = len(errors.items)
         sources = 0
-        for source in _VOLUME_SOURCES:
-            if volume.get(source) is not None:
-                if sources:
-                    errors.forbidden((*path, index, source), "may not specify more than 1 volume type")
-                sources += 1
+        if len(volume) > 2:
+            for source in _VOLUME_SOURCES:  # upstream order decides which one is reported
+                if volume.get(source) is not None:
+                    if sources:
+                        errors.forbidden((*path, index, source), "may not specify more than 1 volume type")
+                    sources += 1
         name = volume.get("name")
         if name is None or name == "":
             errors.required((*path, index, "name"))
@@ -548,6 +579,7 @@ def _pod_spec(errors: _Errors, spec: Any, path: Path, extra_volumes: Iterable[st
     volumes.update(extra_volumes)
     containers = spec.get("containers")
     names: set[str] = set()
+    ports: list[PortRecord] = []
     container_list = _list(containers)
     if containers is None or container_list == []:
         errors.required((*path, "containers"))
@@ -556,7 +588,7 @@ def _pod_spec(errors: _Errors, spec: Any, path: Path, extra_volumes: Iterable[st
         if container is None:
             continue
         at = (*path, "containers", index)
-        _container_common(errors, container, volumes, at)
+        _container_common(errors, container, volumes, at, ports)
         name = container.get("name")
         if isinstance(name, str):
             if name in names:
@@ -566,14 +598,16 @@ def _pod_spec(errors: _Errors, spec: Any, path: Path, extra_volumes: Iterable[st
         _probe(errors, container.get("livenessProbe"), (*at, "livenessProbe"), True)
         _probe(errors, container.get("readinessProbe"), (*at, "readinessProbe"), False)
         _probe(errors, container.get("startupProbe"), (*at, "startupProbe"), True)
-    _host_ports(errors, container_list, (*path, "containers"))
+    _host_ports(errors, ports)
+    init_ports: list[PortRecord] = []
     init_list = _list(spec.get("initContainers"))
     for index, container in enumerate(init_list or ()):
         container = _dict(container)
         if container is None:
             continue
         at = (*path, "initContainers", index)
-        _container_common(errors, container, volumes, at)
+        mark = len(init_ports)
+        _container_common(errors, container, volumes, at, init_ports)
         restart = _str(container.get("restartPolicy"))
         if restart and restart != "Always":
             errors.unsupported((*at, "restartPolicy"), restart, ("Always",))
@@ -583,8 +617,7 @@ def _pod_spec(errors: _Errors, spec: Any, path: Path, extra_volumes: Iterable[st
                 errors.duplicate((*at, "name"), name)
             elif name:
                 names.add(name)
-        if init_list is not None:
-            _host_ports(errors, [container], (*path, "initContainers"), index)
+        _host_ports(errors, init_ports[mark:])
         if restart == "Always":
             _lifecycle(errors, container.get("lifecycle"), (*at, "lifecycle"))
             _probe(errors, container.get("livenessProbe"), (*at, "livenessProbe"), True)
@@ -614,51 +647,35 @@ def _pod_spec(errors: _Errors, spec: Any, path: Path, extra_volumes: Iterable[st
         errors.invalid((*path, "activeDeadlineSeconds"), deadline, f.range_error(1, 2147483647))
     if "tolerations" in spec:
         _tolerations(errors, spec["tolerations"], (*path, "tolerations"))
-    _port_warnings(errors, spec, path)
+    if len(ports) + len(init_ports) > 1:
+        _port_warnings(errors, init_ports + ports)
 
 
-def _host_ports(errors: _Errors, containers: list[Any] | None, path: Path, offset: int = 0) -> None:
+def _host_ports(errors: _Errors, ports: list[PortRecord]) -> None:
     """core/validation AccumulateUniqueHostPorts: a protocol/hostIP/hostPort used once per pod
     (per init container for init containers, which run one by one)."""
     seen: set[str] = set()
-    for number, container in enumerate(containers or ()):
-        container = _dict(container)
-        if container is None:
+    for at, key, host_port, host_ip in ports:
+        if not host_port:
             continue
-        for index, port in enumerate(_list(container.get("ports")) or ()):
-            port = _dict(port)
-            host_port = _int(port.get("hostPort")) if port else None
-            if not host_port or port is None:
-                continue
-            key = f"{_str(port.get('protocol')) or 'TCP'}/{_str(port.get('hostIP')) or ''}/{host_port}"
-            if key in seen:
-                errors.duplicate((*path, number + offset, "ports", index, "hostPort"), key)
-            seen.add(key)
+        unique = f"{key.partition('/')[2]}/{host_ip}/{host_port}"
+        if unique in seen:
+            errors.duplicate((*at, "hostPort"), unique)
+        seen.add(unique)
 
 
-def _port_warnings(errors: _Errors, spec: dict[str, Any], path: Path) -> None:
+def _port_warnings(errors: _Errors, ports: list[PortRecord]) -> None:
     """pkg/api/pod/warnings.go: the same containerPort/protocol twice in a pod is accepted with
-    a warning ("duplicate port definition with ...")."""
-    seen: dict[str, list[tuple[Path, int, str]]] = {}
-    for group in ("initContainers", "containers"):
-        for number, container in enumerate(_list(spec.get(group)) or ()):
-            container = _dict(container)
-            if container is None or not container.get("ports"):
-                continue
-            for index, port in enumerate(_list(container.get("ports")) or ()):
-                port = _dict(port)
-                container_port = _int(port.get("containerPort")) if port else None
-                if port is None or container_port is None:
-                    continue
-                key = f"{container_port}/{_str(port.get('protocol')) or 'TCP'}"
-                here = (*path, group, number, "ports", index)
-                host = (_int(port.get("hostPort")) or 0, _str(port.get("hostIP")) or "")
-                for other, other_port, other_ip in seen.get(key, ()):
-                    if host == (other_port, other_ip):
-                        errors.warning(here, f"duplicate port definition with {render_path(other)}")
-                    elif host[0] == 0 or other_port == 0:
-                        errors.warning(here, f"overlapping port definition with {render_path(other)}")
-                seen.setdefault(key, []).append((here, *host))
+    a warning ("duplicate port definition with ..."); init containers are visited first."""
+    seen: dict[str, list[PortRecord]] = {}
+    for record in ports:
+        here, key, host_port, host_ip = record
+        for other, _, other_port, other_ip in seen.get(key, ()):
+            if (host_port, host_ip) == (other_port, other_ip):
+                errors.warning(here, f"duplicate port definition with {render_path(other)}")
+            elif host_port == 0 or other_port == 0:
+                errors.warning(here, f"overlapping port definition with {render_path(other)}")
+        seen.setdefault(key, []).append(record)
 
 
 def _template_meta(errors: _Errors, template: dict[str, Any], path: Path) -> None:
