@@ -74,6 +74,20 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errors
 
 
+_WILDCARD_FMT = "\\*\\." + _DNS1123_SUBDOMAIN_FMT
+_WILDCARD = re.compile(f"^{_WILDCARD_FMT}$")
+_WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which "
+                 "must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric "
+                 "character")
+
+
+def is_wildcard_dns1123_subdomain(value: str) -> list[str]:
+    errors = [max_len_error(253)] if len(value) > 253 else []
+    if not _WILDCARD.match(value):
+        errors.append(regex_error(_WILDCARD_MSG, _WILDCARD_FMT, "*.example.com"))
+    return errors
+
+
 def is_dns1035_label(value: str) -> list[str]:
     if len(value) <= 63 and _DNS1035_LABEL.match(value):
         return []

@@ -1061,6 +1061,23 @@ def _ingress(errors: _Errors, resource: Resource) -> None:
                        "either `defaultBackend` or `rules` must be specified")
     if _dict(default) is not None:
         _ingress_backend(errors, default, ("spec", "defaultBackend"))
+    class_name = _str(spec.get("ingressClassName"))
+    if class_name is not None:
+        errors.invalid_each(("spec", "ingressClassName"), class_name, f.is_dns1123_subdomain(class_name))
+    for index, tls in enumerate(_list(spec.get("tls")) or ()):
+        tls = _dict(tls)
+        if tls is None:
+            continue
+        for number, host in enumerate(_list(tls.get("hosts")) or ()):
+            if isinstance(host, str):
+                hosts_path = ("spec", "tls", index, "hosts", number)
+                if "*" in host:
+                    errors.invalid_each(hosts_path, host, f.is_wildcard_dns1123_subdomain(host))
+                else:
+                    errors.invalid_each(hosts_path, host, f.is_dns1123_subdomain(host))
+        secret = _str(tls.get("secretName"))
+        if secret:
+            errors.invalid_each(("spec", "tls", index, "secretName"), secret, f.is_dns1123_subdomain(secret))
     for index, rule in enumerate(rules or ()):
         rule = _dict(rule)
         if rule is None:
@@ -1085,20 +1102,15 @@ def _ingress(errors: _Errors, resource: Resource) -> None:
 
 
 def _ingress_host(errors: _Errors, host: str, path: Path) -> None:
+    """validateIngressRules / validateIngressTLS: a DNS name (a wildcard one when it has '*'), not an IP."""
     try:
         ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
         errors.invalid(path, host, "must be a DNS name, not an IP address")
-        return
-    if host.startswith("*."):
-        problems = f.is_dns1123_subdomain(host[2:])
-        if problems or len(host) > 253:
-            errors.invalid(path, host, f.regex_error(
-                "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must "
-                "consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character",
-                "\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*", "*.example.com"))
+    if "*" in host:
+        errors.invalid_each(path, host, f.is_wildcard_dns1123_subdomain(host))
     else:
         errors.invalid_each(path, host, f.is_dns1123_subdomain(host))
 
@@ -1108,14 +1120,15 @@ def _ingress_path(errors: _Errors, item: dict[str, Any], path: Path) -> None:
     text = item.get("path")
     if path_type is None or path_type == "":
         errors.required((*path, "pathType"), "pathType must be specified")
-    elif isinstance(path_type, str):
+        return  # upstream stops here: the backend is not checked either
+    if isinstance(path_type, str):
         if path_type not in _PATH_TYPES:
             errors.unsupported((*path, "pathType"), path_type, _PATH_TYPES)
         elif path_type in ("Exact", "Prefix"):
             value = text if isinstance(text, str) else ""
             if not value.startswith("/"):
                 errors.invalid((*path, "path"), value, "must be an absolute path")
-            for part in _BAD_PATH_PARTS:
+            for part in _BAD_PATH_PARTS if value else ():
                 if part in value:
                     errors.invalid((*path, "path"), value, f"must not contain '{part}'")
             for end in ("/..", "/."):
@@ -1123,8 +1136,8 @@ def _ingress_path(errors: _Errors, item: dict[str, Any], path: Path) -> None:
                     errors.invalid((*path, "path"), value, f"cannot end with '{end}'")
         elif isinstance(text, str) and text and not text.startswith("/"):
             errors.invalid((*path, "path"), text, "must be an absolute path")
-    if item.get("backend") is not None:  # a missing backend is the schema check's (required field)
-        _ingress_backend(errors, item["backend"], (*path, "backend"))
+    backend = item.get("backend")
+    _ingress_backend(errors, {} if backend is None else backend, (*path, "backend"))
 
 
 def _ingress_backend(errors: _Errors, backend: Any, path: Path) -> None:
@@ -1194,35 +1207,42 @@ def _network_policy(errors: _Errors, resource: Resource) -> None:
                     if inner is not None:
                         _selector(errors, inner, (*where, key))
     types = _list(spec.get("policyTypes"))
+    if types is not None and len(types) > 2:
+        shown = ", ".join(json.dumps(str(item)) for item in types)
+        errors.invalid(("spec", "policyTypes"), Raw(f"&[]networking.PolicyType{{{shown}}}"),
+                       "may not specify more than two policyTypes")
+        return
     for index, policy_type in enumerate(types or ()):
         if isinstance(policy_type, str) and policy_type not in ("Ingress", "Egress"):
-            errors.unsupported(("spec", "policyTypes", index), policy_type, ("Egress", "Ingress"))
-    if types is not None and len(types) > 2:
-        errors.invalid(("spec", "policyTypes"), Raw(str(types)), "may not specify more than two policyTypes")
+            errors.unsupported(("spec", "policyTypes", index), policy_type, ("Ingress", "Egress"))
 
 
 def _policy_port(errors: _Errors, port: dict[str, Any], path: Path) -> None:
+    """networking/validation ValidateNetworkPolicyPort."""
     protocol = _str(port.get("protocol"))
     if protocol and protocol not in _PROTOCOLS:
         errors.unsupported((*path, "protocol"), protocol, ("TCP", "UDP", "SCTP"))
     value = port.get("port")
-    if value is not None:
-        _port_num_or_name(errors, value, (*path, "port"))
     end = _int(port.get("endPort"))
-    if end is not None:
-        number = _int(value)
-        if isinstance(value, str):
-            errors.forbidden((*path, "endPort"), "may not be specified when `port` is non-numeric")
-        elif value is None:
-            errors.forbidden((*path, "endPort"), "may not be specified when `port` is not specified")
-        elif number is not None and end < number:
-            errors.invalid((*path, "endPort"), end, "must be greater than or equal to `port`")
+    number = _int(value)
+    if number is not None:
+        errors.invalid_each((*path, "port"), number, f.is_valid_port_num(number))
+        if end is not None:
+            if end < number:
+                errors.invalid((*path, "endPort"), number, "must be greater than or equal to `port`")
+            errors.invalid_each((*path, "endPort"), end, f.is_valid_port_num(end))
+    elif isinstance(value, str):
+        if end is not None:
+            errors.invalid((*path, "endPort"), end, "may not be specified when `port` is non-numeric")
+        errors.invalid_each((*path, "port"), value, f.is_valid_port_name(value))
+    elif value is None and end is not None:
+        errors.invalid((*path, "endPort"), end, "may not be specified when `port` is not specified")
 
 
 def _hpa(errors: _Errors, resource: Resource) -> None:
     """autoscaling/validation validateHorizontalPodAutoscalerSpec (HPAScaleToZero off: minReplicas >= 1)."""
     spec = _dict(resource.obj.get("spec")) or {}
-    low = _int(spec.get("minReplicas"))
+    low = _int(spec.get("minReplicas")) if spec.get("minReplicas") is not None else 1  # defaulted to 1
     high = _int(spec.get("maxReplicas"))
     if low is not None and low < 1:
         errors.invalid(("spec", "minReplicas"), low, "must be greater than or equal to 1")

