@@ -706,8 +706,11 @@ def _pod_template(errors: _Errors, template: Any, path: Path, restart: tuple[str
     effective = restart_policy if isinstance(restart_policy, str) and restart_policy else "Always"
     if not isinstance(restart_policy, (str, type(None))):
         return
-    if effective not in restart:
-        at = (*path, "spec", "restartPolicy") if restart_policy is not None else (*path, "spec")
+    at = (*path, "spec", "restartPolicy") if restart_policy is not None else (*path, "spec")
+    if restart is _RUN_TO_COMPLETION and effective == "Always":
+        # batch validateJobSpec: the defaulted Always (or an explicit one) is reported as missing
+        errors.required((*path, "spec", "restartPolicy"), 'valid values: "OnFailure", "Never"', at)
+    elif effective not in restart:
         errors.unsupported((*path, "spec", "restartPolicy"), effective, restart, at)
 
 

@@ -489,8 +489,13 @@ def job(spec: dict[str, Any]) -> list[str]:
 
 
 def test_job_restart_policy() -> None:
-    assert job({"template": template()}) == [
-        'spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"']
+    required = 'spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"'
+    assert job({"template": template()}) == [required]
+    assert job({"template": template(restartPolicy="Always")}) == [required]
+    assert job({"template": template(restartPolicy="never")}) == [
+        'spec.template.spec.restartPolicy: Unsupported value: "never": supported values: "Always", "OnFailure", '
+        '"Never"',
+        'spec.template.spec.restartPolicy: Unsupported value: "never": supported values: "OnFailure", "Never"']
     assert job({"template": template(restartPolicy="Never")}) == []
     assert job({"template": template(restartPolicy="OnFailure"), "backoffLimit": -1}) == [
         "spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0"]
@@ -565,8 +570,7 @@ def test_cronjob_job_template() -> None:
     assert result == [
         'spec.concurrencyPolicy: Unsupported value: "Skip": supported values: "Allow", "Forbid", "Replace"',
         "spec.jobTemplate.spec.selector: Invalid value: &v1.LabelSelector{...}: `selector` will be auto-generated",
-        'spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: '
-        '"OnFailure", "Never"']
+        'spec.jobTemplate.spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"']
 
 
 # -- Service: core/validation ValidateService, validateServicePort --------------------------------
