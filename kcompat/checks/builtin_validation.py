@@ -778,7 +778,12 @@ def _selector_and_template(errors: _Errors, spec: dict[str, Any], required: bool
     ValidateStatefulSetSpec; ValidatePodTemplateSpecForReplicaSet)."""
     selector = spec.get("selector")
     if selector is None:
-        if required:
+        if required and empty_message.endswith("daemonset"):
+            # ValidateDaemonSetSpec has no Required check: a nil selector selects nothing
+            labels = _dict((_dict((_dict(spec.get("template")) or {}).get("metadata")) or {}).get("labels"))
+            errors.invalid(("spec", "template", "metadata", "labels"), go_map(labels),
+                           "`selector` does not match template `labels`", ("spec",))
+        elif required:
             errors.required(("spec", "selector"))
         return
     selector = _dict(selector)
@@ -821,20 +826,53 @@ def _controller(empty_message: str, selector_versions: frozenset[str]) -> Callab
         _replicas(errors, spec)
         _nonnegative(errors, spec, "minReadySeconds", ("spec",))
         _selector_and_template(errors, spec, resource.api_version in selector_versions, empty_message)
-        extra: list[str] = []
+        template = spec.get("template")
         if resource.kind == "StatefulSet":
-            for claim in _list(spec.get("volumeClaimTemplates")) or ():
-                name = (_dict((_dict(claim) or {}).get("metadata")) or {}).get("name")
-                if isinstance(name, str):
-                    extra.append(name)  # the controller adds these as volumes of each pod
-        _pod_template(errors, spec.get("template"), ("spec", "template"), _ALWAYS, extra)
+            _stateful_set_template(errors, spec)
+        else:
+            _pod_template(errors, template, ("spec", "template"), _ALWAYS)
+        deadline_owner = {"Deployment": "ReplicaSet"}.get(resource.kind, resource.kind)
+        if (_dict((_dict(template) or {}).get("spec")) or {}).get("activeDeadlineSeconds") is not None:
+            errors.forbidden(("spec", "template", "spec", "activeDeadlineSeconds"),
+                             f"activeDeadlineSeconds in {deadline_owner} is not Supported")
         if resource.kind == "Deployment":
             _deployment_strategy(errors, spec)
         if resource.kind == "StatefulSet":
             policy = _str(spec.get("podManagementPolicy"))
             if policy and policy not in ("OrderedReady", "Parallel"):
                 errors.invalid(("spec", "podManagementPolicy"), policy, "must be 'OrderedReady' or 'Parallel'")
+            strategy = _str((_dict(spec.get("updateStrategy")) or {}).get("type"))
+            if strategy and strategy not in ("RollingUpdate", "OnDelete"):
+                errors.invalid(("spec", "updateStrategy"), Raw("apps.StatefulSetUpdateStrategy{...}"),
+                               "must be 'RollingUpdate' or 'OnDelete'", ("spec", "updateStrategy", "type"))
     return check
+
+
+_AT_POD_CREATION = " (the API server accepts the StatefulSet; its controller's Pod creation fails with this)"
+
+
+def _stateful_set_template(errors: _Errors, spec: dict[str, Any]) -> None:
+    """apps/validation ValidatePodTemplateSpecForStatefulSet checks the template's labels and
+    annotations and its restartPolicy, not its pod spec (an upstream TODO): the pod spec's errors
+    surface when the controller creates the Pods, which the API server then rejects. They are
+    reported here with the Pod's volumes from volumeClaimTemplates, and marked as such."""
+    claims: list[str] = []
+    for claim in _list(spec.get("volumeClaimTemplates")) or ():
+        name = (_dict((_dict(claim) or {}).get("metadata")) or {}).get("name")
+        if isinstance(name, str):
+            claims.append(name)  # the controller adds these as volumes of each pod
+    template = _dict(spec.get("template"))
+    if template is None:
+        errors.required(("spec", "template", "spec", "containers"))
+        return
+    _template_meta(errors, template, ("spec", "template"))
+    pod_errors = _Errors()
+    _pod_spec(pod_errors, template.get("spec"), ("spec", "template", "spec"), claims)
+    for rule, path, body, at in pod_errors.items:
+        errors.items.append((rule, path, body + _AT_POD_CREATION, at))
+    restart = (_dict(template.get("spec")) or {}).get("restartPolicy")
+    if isinstance(restart, str) and restart and restart != "Always":
+        errors.unsupported(("spec", "template", "spec", "restartPolicy"), restart, _ALWAYS)
 
 
 def _deployment_strategy(errors: _Errors, spec: dict[str, Any]) -> None:
@@ -843,19 +881,28 @@ def _deployment_strategy(errors: _Errors, spec: dict[str, Any]) -> None:
     if strategy is not None:
         kind = _str(strategy.get("type"))
         if kind and kind not in ("Recreate", "RollingUpdate"):
-            errors.unsupported(("spec", "strategy", "type"), kind, ("Recreate", "RollingUpdate"))
+            errors.unsupported(("spec", "strategy"), Raw(f'apps.DeploymentStrategy{{Type:"{kind}", RollingUpdate:'
+                                                         f'(*apps.RollingUpdateDeployment)(nil)}}'),
+                               ("Recreate", "RollingUpdate"), ("spec", "strategy", "type"))
         if kind == "Recreate" and strategy.get("rollingUpdate") is not None:
             errors.forbidden(("spec", "strategy", "rollingUpdate"),
                              "may not be specified when strategy `type` is 'Recreate'")
         rolling = _dict(strategy.get("rollingUpdate"))
         if (rolling is not None and kind != "Recreate" and _zero_int_or_percent(rolling.get("maxUnavailable"))
                 and _zero_int_or_percent(rolling.get("maxSurge"))):
-            errors.invalid(("spec", "strategy", "rollingUpdate", "maxUnavailable"), rolling["maxUnavailable"],
-                           "may not be 0 when `maxSurge` is 0")
+            errors.invalid(("spec", "strategy", "rollingUpdate", "maxUnavailable"),
+                           _int_or_string(rolling["maxUnavailable"]), "may not be 0 when `maxSurge` is 0")
     deadline = _int(spec.get("progressDeadlineSeconds"))
     ready = _int(spec.get("minReadySeconds")) or 0
     if deadline is not None and deadline <= ready:
         errors.invalid(("spec", "progressDeadlineSeconds"), deadline, "must be greater than minReadySeconds")
+
+
+def _int_or_string(value: Any) -> Raw:
+    """%#v of an intstr.IntOrString value, as field errors print it."""
+    if isinstance(value, str):
+        return Raw(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{json.dumps(value)}}}")
+    return Raw(f'intstr.IntOrString{{Type:0, IntVal:{value}, StrVal:""}}')
 
 
 def _zero_int_or_percent(value: Any) -> bool:
@@ -1270,10 +1317,10 @@ def _int_or_percent(errors: _Errors, value: Any, path: Path) -> None:
         errors.invalid(path, number, "must be greater than or equal to 0")
     elif isinstance(value, str):
         if not _PERCENT.match(value):
-            errors.invalid(path, value, f.regex_error(
+            errors.invalid(path, _int_or_string(value), f.regex_error(
                 "a valid percent string must be a numeric string followed by an ending '%'", "[0-9]+%", "1%", "93%"))
         elif int(value[:-1]) > 100:
-            errors.invalid(path, value, "must not be greater than 100%")
+            errors.invalid(path, _int_or_string(value), "must not be greater than 100%")
 
 
 def _pdb(errors: _Errors, resource: Resource) -> None:
@@ -1415,7 +1462,7 @@ _KINDS: dict[tuple[str, str], tuple[f.NameCheck, bool, Validator]] = {
                              _controller("empty selector is invalid for deployment", _APPS_SELECTOR)),
     ("apps", "DaemonSet"): (f.name_is_dns_subdomain, True,
                             _controller("empty selector is invalid for daemonset", _APPS_SELECTOR)),
-    ("apps", "StatefulSet"): (f.name_is_dns_subdomain, True,
+    ("apps", "StatefulSet"): (f.name_is_dns_label, True,
                               _controller("empty selector is invalid for statefulset", _APPS_SELECTOR)),
     ("batch", "Job"): (f.name_is_dns_subdomain, True, _job),
     ("batch", "CronJob"): (f.name_is_dns_subdomain, True, _cron_job),

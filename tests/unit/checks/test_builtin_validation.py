@@ -461,7 +461,16 @@ def test_deployment_strategy() -> None:
         "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"]
     spec["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": "0%"}}
     assert deployment(spec) == [
-        'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "0%": may not be 0 when `maxSurge` is 0']
+        'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"0%"}: '
+        "may not be 0 when `maxSurge` is 0"]
+    spec["strategy"] = {"type": "Canary"}
+    assert deployment(spec) == [
+        'spec.strategy: Unsupported value: apps.DeploymentStrategy{Type:"Canary", RollingUpdate:'
+        '(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate"']
+    spec["strategy"] = {}
+    spec["template"]["spec"]["activeDeadlineSeconds"] = 60
+    assert deployment(spec) == [
+        "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in ReplicaSet is not Supported"]
 
 
 def test_statefulset_mounts_its_volume_claim_templates() -> None:
@@ -472,7 +481,20 @@ def test_statefulset_mounts_its_volume_claim_templates() -> None:
     assert deployment(spec, kind="StatefulSet") == []
     spec["volumeClaimTemplates"] = []
     assert deployment(spec, kind="StatefulSet") == [
-        'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"']
+        'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data" (the API server accepts the '
+        "StatefulSet; its controller's Pod creation fails with this)"]
+
+
+def test_statefulset_names_are_labels() -> None:
+    spec = {"selector": {"matchLabels": {"app": "web"}}, "template": template()}
+    result = obj({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web.v2"}, "spec": spec})
+    assert result == ['metadata.name: Invalid value: "web.v2": must not contain dots']
+
+
+def test_daemonset_without_selector_selects_nothing() -> None:
+    assert deployment({"template": template()}, kind="DaemonSet") == [
+        'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match '
+        "template `labels`"]
 
 
 def test_replication_controller_selector() -> None:
@@ -760,10 +782,13 @@ def test_pdb() -> None:
     assert pdb({"minAvailable": 1, "maxUnavailable": 1}) == [
         "spec: Invalid value: policy.PodDisruptionBudgetSpec{...}: minAvailable and maxUnavailable cannot be both set"]
     assert pdb({"minAvailable": "50"}) == [
-        "spec.minAvailable: Invalid value: \"50\": a valid percent string must be a numeric string followed by an "
-        "ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"]
-    assert pdb({"maxUnavailable": "101%"}) == ['spec.maxUnavailable: Invalid value: "101%": must not be greater than '
-                                               "100%"]
+        'spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"50"}: a valid percent string '
+        "must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is "
+        "'[0-9]+%')"]
+    assert pdb({"maxUnavailable": "101%"}) == [
+        'spec.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"101%"}: must not be greater '
+        "than 100%"]
+    assert pdb({"minAvailable": -1}) == ["spec.minAvailable: Invalid value: -1: must be greater than or equal to 0"]
 
 
 def test_network_policy() -> None:
