@@ -1395,6 +1395,9 @@ def _secret(errors: _Errors, resource: Resource) -> None:
             if isinstance(value, str):
                 total += _decoded_size(value) if source == "data" else len(value.encode())
     secret_type = _str(obj.get("type")) or "Opaque"
+    if secret_type == "kubernetes.io/basic-auth" and not {"username", "password"} & keys:
+        for key in ("username", "password"):
+            errors.required(("data", Key(key)), at=("data",) if "data" in obj else ("type",))
     for required in _SECRET_KEYS.get(secret_type, ()):
         if required not in keys:
             errors.required(("data", Key(required)), at=("data",) if "data" in obj else ("type",))
@@ -1424,20 +1427,51 @@ def _pvc(errors: _Errors, resource: Resource) -> None:
         errors.required(("spec", "resources", Key("storage")), at=("spec", "resources"))
 
 
+_RBAC_GROUP = "rbac.authorization.k8s.io"
+
+
 def _role_binding(errors: _Errors, resource: Resource) -> None:
-    """rbac/validation ValidateRoleBinding / ValidateClusterRoleBinding: roleRef."""
-    ref = _dict(resource.obj.get("roleRef"))
-    if ref is None:
-        return
-    group = _str(ref.get("apiGroup"))
-    if group is not None and group != "rbac.authorization.k8s.io":
-        errors.unsupported(("roleRef", "apiGroup"), group, ("rbac.authorization.k8s.io",))
-    kind = _str(ref.get("kind"))
-    allowed = ("Role", "ClusterRole") if resource.kind == "RoleBinding" else ("ClusterRole",)
-    if kind is not None and kind not in allowed:
-        errors.unsupported(("roleRef", "kind"), kind, allowed)
-    if _absent(ref.get("name")):
-        errors.required(("roleRef", "name"))
+    """rbac/validation ValidateRoleBinding / ValidateClusterRoleBinding and
+    ValidateRoleBindingSubject (after defaulting: User and Group subjects get the RBAC apiGroup)."""
+    obj = resource.obj
+    ref = _dict(obj.get("roleRef"))
+    if ref is not None:
+        group = ref.get("apiGroup", "")
+        if isinstance(group, str) and group != _RBAC_GROUP:
+            errors.unsupported(("roleRef", "apiGroup"), group, (_RBAC_GROUP,), ("roleRef",) if not group else None)
+        kind = ref.get("kind", "")
+        allowed = ("Role", "ClusterRole") if resource.kind == "RoleBinding" else ("ClusterRole",)
+        if isinstance(kind, str) and kind not in allowed:
+            errors.unsupported(("roleRef", "kind"), kind, allowed, ("roleRef",) if not kind else None)
+        name = ref.get("name")
+        if name is None or name == "":
+            errors.required(("roleRef", "name"))
+        elif isinstance(name, str):
+            errors.invalid_each(("roleRef", "name"), name, f.is_path_segment_name(name))
+    for index, subject in enumerate(_list(obj.get("subjects")) or ()):
+        subject = _dict(subject)
+        if subject is not None:
+            _subject(errors, subject, ("subjects", index), resource.kind == "RoleBinding")
+
+
+def _subject(errors: _Errors, subject: dict[str, Any], path: Path, namespaced: bool) -> None:
+    name = subject.get("name")
+    if name is None or name == "":
+        errors.required((*path, "name"))
+    kind = subject.get("kind")
+    group = subject.get("apiGroup")
+    if kind == "ServiceAccount":
+        if isinstance(name, str) and name:
+            errors.invalid_each((*path, "name"), name, f.is_dns1123_subdomain(name))
+        if isinstance(group, str) and group:
+            errors.unsupported((*path, "apiGroup"), group, ("",))
+        if not namespaced and _absent(subject.get("namespace")):
+            errors.required((*path, "namespace"))
+    elif kind in ("User", "Group"):
+        if isinstance(group, str) and group and group != _RBAC_GROUP:
+            errors.unsupported((*path, "apiGroup"), group, (_RBAC_GROUP,))
+    elif isinstance(kind, str) or kind is None:
+        errors.unsupported((*path, "kind"), kind or "", ("ServiceAccount", "User", "Group"))
 
 
 def _meta_only(errors: _Errors, resource: Resource) -> None:

@@ -813,6 +813,16 @@ def test_pvc_and_role_binding() -> None:
     binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"},
                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"}}
     assert obj(binding) == ['roleRef.kind: Unsupported value: "Role": supported values: "ClusterRole"']
+    binding["roleRef"]["kind"] = "ClusterRole"
+    binding["subjects"] = [{"kind": "ServiceAccount", "name": "sa"}, {"kind": "User", "name": "jane"},
+                           {"kind": "user", "name": "bob"}]
+    assert obj(binding) == ["subjects[0].namespace: Required value",
+                            'subjects[2].kind: Unsupported value: "user": supported values: "ServiceAccount", '
+                            '"User", "Group"']
+    binding["kind"] = "RoleBinding"
+    binding["metadata"]["namespace"] = "shop"
+    del binding["subjects"][2]
+    assert obj(binding) == []
 
 
 # -- robustness and scope -------------------------------------------------------------------------
