@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from kcompat.checks.builtin_formats import cron_schedule_error, parse_quantity
-from kcompat.checks.builtin_validation import RULES, check_builtin
+from kcompat.checks.builtin_validation import RULE_DESCRIPTIONS, RULES, check_builtin
 from kcompat.model import Finding
 from kcompat.resources import Resource, extract
 from kcompat.sources.load import load_input, load_text
@@ -96,9 +96,20 @@ def test_finding_carries_rule_field_error_type_and_position() -> None:
     assert finding.obj is not None and finding.obj.name == "web"
 
 
+def test_documented_example() -> None:
+    """The example in docs/builtin-validation.md is real output."""
+    doc = (ROOT / "docs" / "builtin-validation.md").read_text()
+    manifest = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    expected = doc.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    found = check_builtin(resource(manifest), None)  # type: ignore[arg-type]
+    shown = [f"deploy.yaml:{f.origin.line}:{f.origin.column}: {f.severity.label} {f.rule}: {f.message}" for f in found]
+    assert shown == expected
+
+
 def test_every_rule_has_a_severity() -> None:
     assert set(RULES) == {"invalid-value", "required-value", "duplicate-value", "unsupported-value", "not-found",
                           "forbidden-value", "server-warning"}
+    assert {rule: entry[0] for rule, entry in RULE_DESCRIPTIONS.items()} == RULES
 
 
 # -- ObjectMeta: apimachinery ValidateObjectMetaAccessor and the kinds' name functions -----------
