@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kcompat.checks.builtin_formats import cron_schedule_error, parse_quantity
+from kcompat.checks.builtin.formats import cron_schedule_error, parse_quantity
 from kcompat.checks.builtin_validation import RULE_DESCRIPTIONS, RULES, check_builtin
 from kcompat.model import Finding
 from kcompat.resources import Resource, extract
