@@ -113,6 +113,18 @@ PortRecord = tuple[Path, str, int, str]
 """Where a container port is, its containerPort/protocol, hostPort and hostIP."""
 
 
+def _handlers(errors: FieldErrors, container: dict[str, Any], path: Path) -> None:
+    """A container's lifecycle hooks and probes (validateContainers; sidecar init containers)."""
+    if "lifecycle" in container:
+        _lifecycle(errors, container["lifecycle"], (*path, "lifecycle"))
+    for key, success_must_be_one in _PROBES:
+        if key in container:
+            _probe(errors, container[key], (*path, key), success_must_be_one)
+
+
+_PROBES = (("livenessProbe", True), ("readinessProbe", False), ("startupProbe", True))
+
+
 def _container_ports(errors: FieldErrors, ports: Any, path: Path, found: list[PortRecord]) -> None:
     """core/validation validateContainerPorts; records each port for the pod-wide checks."""
     if not isinstance(ports, list):
@@ -232,14 +244,22 @@ def _resources(errors: FieldErrors, resources: Any, path: Path) -> None:
                            f"must be less than or equal to {name} limit of {limit.text()}", (*path, "requests", name))
 
 
+_GOOD_NAMES: set[str] = set()
+"""Container names already found valid (the same few names recur across objects)."""
+
+
 def _container_common(errors: FieldErrors, container: dict[str, Any], volumes: set[str], path: Path,
                       found: list[PortRecord]) -> None:
     """core/validation validateContainerCommon."""
     name = container.get("name")
     if name is None or name == "":
         errors.required((*path, "name"))
-    elif isinstance(name, str):
-        errors.invalid_each((*path, "name"), name, f.is_dns1123_label(name))
+    elif isinstance(name, str) and name not in _GOOD_NAMES:
+        problems = f.is_dns1123_label(name)
+        if problems:
+            errors.invalid_each((*path, "name"), name, problems)
+        elif len(_GOOD_NAMES) < 4096:
+            _GOOD_NAMES.add(name)
     if absent(container.get("image")):
         errors.required((*path, "image"))
     policy = as_str(container.get("terminationMessagePolicy"))
@@ -343,10 +363,7 @@ def validate_pod_spec(errors: FieldErrors, spec: Any, path: Path, extra_volumes:
             if name in names:
                 errors.duplicate((*at, "name"), name)
             names.add(name)
-        _lifecycle(errors, container.get("lifecycle"), (*at, "lifecycle"))
-        _probe(errors, container.get("livenessProbe"), (*at, "livenessProbe"), True)
-        _probe(errors, container.get("readinessProbe"), (*at, "readinessProbe"), False)
-        _probe(errors, container.get("startupProbe"), (*at, "startupProbe"), True)
+        _handlers(errors, container, at)
     _host_ports(errors, ports)
     init_ports: list[PortRecord] = []
     init_list = as_list(spec.get("initContainers"))
@@ -368,10 +385,7 @@ def validate_pod_spec(errors: FieldErrors, spec: Any, path: Path, extra_volumes:
                 names.add(name)
         _host_ports(errors, init_ports[mark:])
         if restart == "Always":
-            _lifecycle(errors, container.get("lifecycle"), (*at, "lifecycle"))
-            _probe(errors, container.get("livenessProbe"), (*at, "livenessProbe"), True)
-            _probe(errors, container.get("readinessProbe"), (*at, "readinessProbe"), False)
-            _probe(errors, container.get("startupProbe"), (*at, "startupProbe"), True)
+            _handlers(errors, container, at)
         else:
             for key in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
                 if container.get(key) is not None:
