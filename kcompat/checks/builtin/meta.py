@@ -35,7 +35,7 @@ def validate_labels(errors: FieldErrors, labels: Any, path: Path, at: Path | Non
         return
     where = at if at is not None else path
     for key, value in labels.items():
-        if key in _GOOD_LABELS and value in _GOOD_VALUES:
+        if key in _GOOD_LABELS and isinstance(value, str) and value in _GOOD_VALUES:
             continue
         if not isinstance(key, str):
             continue

@@ -883,6 +883,78 @@ def test_wrong_typed_specs_never_crash(kind: str, value: Any) -> None:
             assert finding.rule in RULES
 
 
+RICH_OBJECTS: list[dict[str, Any]] = [
+    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "labels": {"app": "web"},
+                                                                 "annotations": {"a": "b"}},
+     "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"},
+                                          "matchExpressions": [{"key": "app", "operator": "In", "values": ["web"]}]},
+              "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+              "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+                  "volumes": [{"name": "v", "emptyDir": {}}],
+                  "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 5}],
+                  "initContainers": [container(name="init", restartPolicy="Always",
+                                               startupProbe={"grpc": {"port": 9000}})],
+                  "containers": [container(
+                      ports=[{"name": "http", "containerPort": 80, "hostPort": 8080, "protocol": "TCP"}],
+                      env=[{"name": "A", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}],
+                      volumeMounts=[{"name": "v", "mountPath": "/v"}],
+                      resources={"requests": {"cpu": "1"}, "limits": {"cpu": "2"}},
+                      livenessProbe={"httpGet": {"path": "/", "port": "http"}},
+                      lifecycle={"preStop": {"exec": {"command": ["x"]}}})]}}}},
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+     "spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local", "selector": {"app": "web"},
+              "ports": [{"name": "a", "port": 80, "targetPort": "http", "nodePort": 30000, "appProtocol": "http"}]}},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "i"},
+     "spec": {"ingressClassName": "nginx", "tls": [{"hosts": ["a.example.com"], "secretName": "tls"}],
+              "defaultBackend": BACKEND,
+              "rules": [{"host": "a.example.com", "http": {"paths": [
+                  {"path": "/", "pathType": "Prefix", "backend": BACKEND}]}}]}},
+    {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+     "spec": {"schedule": "@daily", "timeZone": "Etc/UTC",
+              "jobTemplate": {"spec": {"template": template(restartPolicy="Never")}}}},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "n"},
+     "spec": {"podSelector": {"matchLabels": {"a": "b"}}, "policyTypes": ["Ingress"],
+              "ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}], "ports": [{"port": 80, "endPort": 90}]}]}},
+    {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "type": "kubernetes.io/tls",
+     "data": {"tls.crt": "eA==", "tls.key": "eA=="}, "stringData": {"x": "y"}},
+    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "b"},
+     "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "r"},
+     "subjects": [{"kind": "ServiceAccount", "name": "sa", "namespace": "n"}]},
+]
+
+
+def _nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path] if path else []
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        found += _nodes(child, (*path, key))
+    return found
+
+
+@pytest.mark.parametrize("original", RICH_OBJECTS, ids=lambda item: item["kind"])
+def test_every_node_replaced_by_every_wrong_type_never_crashes(original: dict[str, Any]) -> None:
+    """Each field of a valid object, one at a time, becomes each value of the wrong type."""
+    import copy
+
+    from kcompat.model import Origin
+    from kcompat.sources.documents import Document
+
+    assert check_builtin(Resource(original["apiVersion"], original["kind"], original,  # the originals are valid
+                                  Document(Origin("x.yaml"), original, None)), None) == []  # type: ignore[arg-type]
+    for path in _nodes(original):
+        if path in (("apiVersion",), ("kind",)):
+            continue
+        for value in [*WRONG_TYPES, [[1]], {"k": [1]}, -1, 70000, "", "UPPER", "a" * 300]:
+            data = copy.deepcopy(original)
+            owner: Any = data
+            for step in path[:-1]:
+                owner = owner[step]
+            owner[path[-1]] = value
+            item = Resource(data["apiVersion"], data["kind"], data, Document(Origin("x.yaml"), data, None))
+            for finding in check_builtin(item, None):  # type: ignore[arg-type]
+                assert finding.rule in RULES and finding.details["field"] is not None
+
+
 # -- no false errors on real upstream manifests --------------------------------------------------
 
 KNOWN_INVALID = {
