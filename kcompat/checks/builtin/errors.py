@@ -68,7 +68,10 @@ class Raw(str):
 
 
 def render_path(path: Path) -> str:
-    """field.Path.String(): children joined by '.', indexes and keys in brackets."""
+    """field.Path.String(): children joined by '.', indexes and keys in brackets; the whole
+    object (field.NewPath("")) shows as "[]" in the server's messages."""
+    if not path:
+        return "[]"
     text = ""
     for step in path:
         if isinstance(step, (int, Key)):
@@ -147,7 +150,7 @@ class FieldErrors:
             field = render_path(path)
             error_type = ERROR_TYPES[rule]
             rule = "invalid-value" if rule == "too-long" else rule
-            message = f"{field}: {body}" if field else body
+            message = f"{field}: {body}"
             if rule == "server-warning":
                 message = f"{field}: {body} (the API server accepts this with a warning)"
             found.append(Finding(rule, RULES[rule], message, resource.origin_of(at), ref,

@@ -751,7 +751,7 @@ def test_config_map_data_and_binary_data() -> None:
 def test_config_map_at_most_one_mib(size: int, valid: bool) -> None:
     result = obj({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
                   "data": {"a": "x" * (size - 10), "b": "y" * 10}})
-    assert result == ([] if valid else ["Too long: may not be more than 1048576 bytes"])
+    assert result == ([] if valid else ["[]: Too long: may not be more than 1048576 bytes"])
 
 
 def test_secret_keys_types_and_no_values_shown() -> None:
