@@ -103,6 +103,27 @@ def go_map(labels: object) -> Raw:
     return Raw("map[string]string{" + items + "}")
 
 
+def go_selector(selector: object) -> Raw:
+    """%#v of a dereferenced metav1.LabelSelector, as field errors print a *LabelSelector."""
+    selector = selector if isinstance(selector, dict) else {}
+    labels = selector.get("matchLabels")
+    shown_labels = go_map(labels) if labels else Raw("map[string]string(nil)")
+    expressions = selector.get("matchExpressions")
+    if isinstance(expressions, list) and expressions:
+        items = []
+        for item in expressions:
+            item = item if isinstance(item, dict) else {}
+            values = item.get("values")
+            shown_values = ("[]string{" + ", ".join(json.dumps(str(v)) for v in values) + "}"
+                            if isinstance(values, list) and values else "[]string(nil)")
+            items.append(f"v1.LabelSelectorRequirement{{Key:{json.dumps(str(item.get('key', '')))}, "
+                         f"Operator:{json.dumps(str(item.get('operator', '')))}, Values:{shown_values}}}")
+        shown_expressions = "[]v1.LabelSelectorRequirement{" + ", ".join(items) + "}"
+    else:
+        shown_expressions = "[]v1.LabelSelectorRequirement(nil)"
+    return Raw(f"v1.LabelSelector{{MatchLabels:{shown_labels}, MatchExpressions:{shown_expressions}}}")
+
+
 class FieldErrors:
     """The field errors of one object, turned into findings only when there are any."""
 

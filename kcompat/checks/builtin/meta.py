@@ -8,12 +8,12 @@ from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
     FieldErrors,
     Path,
-    Raw,
     absent,
     as_dict,
     as_list,
     as_str,
     go_map,
+    go_selector,
 )
 
 # -- ObjectMeta -------------------------------------------------------------------------------
@@ -175,8 +175,7 @@ def selector_and_template(errors: FieldErrors, spec: dict[str, Any], required: b
         return
     valid = validate_selector(errors, selector, ("spec", "selector"))
     if absent(selector.get("matchLabels")) and absent(selector.get("matchExpressions")):
-        errors.invalid(("spec", "selector"), Raw("&v1.LabelSelector{MatchLabels:map[string]string(nil), "
-                                                 "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}"),
+        errors.invalid(("spec", "selector"), go_selector(selector),
                        empty_message)
         return
     template = as_dict(spec.get("template"))

@@ -15,6 +15,7 @@ from kcompat.checks.builtin.errors import (
     as_list,
     as_str,
     go_map,
+    go_selector,
     int_or_string,
     nonnegative,
 )
@@ -208,7 +209,7 @@ def check_cron_job(errors: FieldErrors, resource: Resource) -> None:
     job_spec = as_dict(job_template.get("spec")) or {}
     base = ("spec", "jobTemplate", "spec")
     if job_spec.get("selector") is not None:
-        errors.invalid((*base, "selector"), Raw("&v1.LabelSelector{...}"), "`selector` will be auto-generated")
+        errors.invalid((*base, "selector"), go_selector(job_spec["selector"]), "`selector` will be auto-generated")
         job_spec = {key: value for key, value in job_spec.items() if key != "selector"}
     if job_spec.get("manualSelector") is True:
         errors.unsupported((*base, "manualSelector"), True, ("nil", "false"))

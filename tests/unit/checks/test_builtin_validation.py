@@ -441,8 +441,9 @@ def test_selector_required_in_apps_v1_only() -> None:
 
 
 def test_empty_selector() -> None:
-    assert deployment({"selector": {}, "template": template()})[0].endswith(
-        ": empty selector is invalid for deployment")
+    assert deployment({"selector": {}, "template": template()}) == [
+        "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), "
+        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"]
     assert deployment({"selector": {}, "template": template()}, kind="DaemonSet")[0].endswith(
         ": empty selector is invalid for daemonset")
 
@@ -602,7 +603,8 @@ def test_cronjob_job_template() -> None:
         "jobTemplate": {"spec": {"selector": {"matchLabels": {"a": "b"}}, "template": template()}}}})
     assert result == [
         'spec.concurrencyPolicy: Unsupported value: "Skip": supported values: "Allow", "Forbid", "Replace"',
-        "spec.jobTemplate.spec.selector: Invalid value: &v1.LabelSelector{...}: `selector` will be auto-generated",
+        'spec.jobTemplate.spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"a":"b"}, '
+        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated",
         'spec.jobTemplate.spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"']
 
 
