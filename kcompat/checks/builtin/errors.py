@@ -167,11 +167,15 @@ class FieldErrors:
     def findings(self, resource: Resource) -> list[Finding]:
         found = []
         ref = resource.ref()
+        seen: set[tuple[str, Path]] = set()
         for rule, path, body, at in self.items:
             field = render_path(path)
             error_type = ERROR_TYPES[rule]
             rule = "invalid-value" if rule == "too-long" else rule
             message = f"{field}: {body}"
+            if (message, at) in seen:
+                continue  # ErrorList.ToAggregate drops repeated messages too
+            seen.add((message, at))
             if rule == "server-warning":
                 message = f"{field}: {body} (the API server accepts this with a warning)"
             found.append(Finding(rule, RULES[rule], message, resource.origin_of(at), ref,

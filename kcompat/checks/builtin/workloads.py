@@ -166,6 +166,13 @@ def _job_spec(errors: FieldErrors, spec: dict[str, Any], base: Path) -> None:
 
 
 def check_job(errors: FieldErrors, resource: Resource) -> None:
+    """batch/validation ValidateJob. The server adds the labels `job-name` and
+    `batch.kubernetes.io/job-name` (the Job's name) to the template before validating it
+    (job strategy generateSelector), so a name longer than 63 characters fails as a label value."""
+    name = (as_dict(resource.obj.get("metadata")) or {}).get("name")
+    if isinstance(name, str):
+        for problem in f.is_label_value(name):  # once per label; the server shows the message once
+            errors.invalid(("spec", "template", "labels"), name, problem, ("metadata", "name"))
     _job_spec(errors, as_dict(resource.obj.get("spec")) or {}, ("spec",))
 
 

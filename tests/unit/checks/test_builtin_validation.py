@@ -535,6 +535,15 @@ def test_job_restart_policy() -> None:
         "spec.backoffLimit: Invalid value: -1: must be greater than or equal to 0"]
 
 
+@pytest.mark.parametrize(("length", "valid"), [(63, True), (64, False)])
+def test_job_names_become_label_values(length: int, valid: bool) -> None:
+    name = "j" * length
+    result = obj({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+                  "spec": {"template": template(restartPolicy="Never")}})
+    expected = f'spec.template.labels: Invalid value: "{name}": must be no more than 63 characters'
+    assert result == ([] if valid else [expected])
+
+
 def test_job_selector_matches_template() -> None:
     spec = {"selector": {"matchLabels": {"app": "other"}}, "manualSelector": True,
             "template": template(restartPolicy="Never")}
