@@ -313,7 +313,6 @@ _CRON_FIELDS: tuple[tuple[int, int, dict[str, int] | None], ...] = (
 _DESCRIPTORS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
 _GO_INT = re.compile(r"^[+-]?[0-9]+$")
 _GO_DURATION = re.compile(r"^[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^0$")
-_SIMPLE_CRON_FIELD = re.compile(r"^(\*|[0-9]{1,2})(/[0-9]{1,2})?$")
 
 
 class CronError(ValueError):

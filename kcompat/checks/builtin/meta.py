@@ -16,8 +16,6 @@ from kcompat.checks.builtin.errors import (
     go_selector,
 )
 
-# -- ObjectMeta -------------------------------------------------------------------------------
-
 
 _GOOD_LABELS: set[str] = set()
 _GOOD_VALUES: set[str] = set()
@@ -99,8 +97,6 @@ def validate_object_meta(errors: FieldErrors, obj: dict[str, Any], name_check: f
 
 
 # -- label selectors ----------------------------------------------------------------------------
-
-_OPERATORS = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
 
 
 def validate_selector(errors: FieldErrors, selector: dict[str, Any], path: Path) -> bool:

@@ -22,8 +22,6 @@ from kcompat.checks.builtin.meta import (
     validate_labels,
 )
 
-# -- pod specs ---------------------------------------------------------------------------------
-
 PROTOCOLS = frozenset({"TCP", "UDP", "SCTP"})
 PROTOCOL_LIST = ("SCTP", "TCP", "UDP")  # sets.List: sorted
 _PULL_POLICIES = ("Always", "IfNotPresent", "Never")

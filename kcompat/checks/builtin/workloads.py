@@ -34,9 +34,6 @@ from kcompat.checks.builtin.pods import (
 )
 from kcompat.resources import Resource
 
-# -- kinds ----------------------------------------------------------------------------------------
-
-
 
 def check_pod(errors: FieldErrors, resource: Resource) -> None:
     """core/validation ValidatePodCreate -> validatePodMetadataAndSpec, ValidatePodSpec."""
