@@ -16,7 +16,6 @@ from kcompat.checks.builtin.errors import (
     go_selector,
 )
 
-
 _GOOD_LABELS: set[str] = set()
 _GOOD_VALUES: set[str] = set()
 """Label keys and values already found valid: a cache, as the same labels repeat across objects."""
