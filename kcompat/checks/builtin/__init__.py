@@ -88,7 +88,7 @@ def check_builtin(resource: Resource, context: CheckContext) -> list[Finding]:
     if rule is None:
         return []
     name_check, namespaced, validate = rule
-    errors = FieldErrors()
+    errors = FieldErrors(context.target.minor if context is not None and context.target is not None else None)
     validate_object_meta(errors, resource.obj, name_check, namespaced)
     validate(errors, resource)
     if not errors.items:

@@ -127,10 +127,12 @@ def go_selector(selector: object) -> Raw:
 class FieldErrors:
     """The field errors of one object, turned into findings only when there are any."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "minor")
 
-    def __init__(self) -> None:
+    def __init__(self, minor: int | None = None) -> None:
         self.items: list[tuple[str, Path, str, Path]] = []
+        self.minor = minor
+        """The target Kubernetes minor version, for the few rules a feature gate changes."""
 
     def add(self, rule: str, path: Path, body: str, at: Path | None = None) -> None:
         self.items.append((rule, path, body, at if at is not None else path))

@@ -198,6 +198,41 @@ def is_config_map_key(value: str) -> list[str]:
     return errors
 
 
+# -- environment variable names ---------------------------------------------------------------
+
+_ENV_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
+_ENV_NAME = re.compile(f"^{_ENV_NAME_FMT}$")
+_ENV_NAME_MSG = ("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or "
+                 "'.', and must not start with a digit")
+_RELAXED_ENV_NAME = re.compile("^[\x21-\x3c\x3e-\x7e ]+$")
+
+
+def _chdir_prefix(value: str) -> list[str]:
+    if value == ".":
+        return ["must not be '.'"]
+    if value == "..":
+        return ["must not be '..'"]
+    if value.startswith(".."):
+        return ["must not start with '..'"]
+    return []
+
+
+def is_env_var_name(value: str) -> list[str]:
+    """IsEnvVarName (before RelaxedEnvironmentVariableValidation)."""
+    errors = [] if _ENV_NAME.match(value) else [
+        regex_error(_ENV_NAME_MSG, _ENV_NAME_FMT, "my.env-name", "MY_ENV.NAME", "MyEnvName1")]
+    return errors + _chdir_prefix(value)
+
+
+def is_relaxed_env_var_name(value: str) -> list[str]:
+    """IsRelaxedEnvVarName: printable ASCII other than '='."""
+    if not value:
+        return ["environment variable name must be non-empty"]
+    if _RELAXED_ENV_NAME.match(value):
+        return []
+    return ["a valid environment variable name must consist only of printable ASCII characters other than '='"]
+
+
 # -- ports ------------------------------------------------------------------------------------
 
 _PORT_NAME_CHARS = re.compile("^[-a-z0-9]+$")

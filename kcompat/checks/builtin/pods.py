@@ -157,15 +157,25 @@ def _container_ports(errors: FieldErrors, ports: Any, path: Path, found: list[Po
             found.append((at, f"{number}/{protocol or 'TCP'}", host_port or 0, as_str(port.get("hostIP")) or ""))
 
 
+_RELAXED_ENV_NAMES = 32
+"""RelaxedEnvironmentVariableValidation: alpha in 1.30, on by default from 1.32 (beta), GA in 1.34."""
+
+
 def _env(errors: FieldErrors, env: Any, path: Path) -> None:
-    """core/validation ValidateEnv and validateEnvVarValueFrom (names are left out: their rule
-    depends on the RelaxedEnvironmentVariableValidation gate of the target version)."""
+    """core/validation ValidateEnv and validateEnvVarValueFrom. Names follow IsEnvVarName before
+    1.32 and IsRelaxedEnvVarName from 1.32 (and when the target is not known)."""
+    relaxed = errors.minor is None or errors.minor >= _RELAXED_ENV_NAMES
     for index, item in enumerate(as_list(env) or ()):
         item = as_dict(item)
         if item is None:
             continue
-        if absent(item.get("name")):
+        name = item.get("name")
+        if absent(name):
             errors.required((*path, index, "name"))
+        elif isinstance(name, str):
+            problems = f.is_relaxed_env_var_name(name) if relaxed else f.is_env_var_name(name)
+            if problems:
+                errors.invalid_each((*path, index, "name"), name, problems)
         value_from = as_dict(item.get("valueFrom"))
         if value_from is None:
             continue

@@ -394,6 +394,27 @@ def test_env_value_from() -> None:
         "`resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"]
 
 
+@pytest.mark.parametrize(("minor", "name", "problem"), [
+    (31, "MY_VAR.1", None), (31, "1VAR", "a valid environment variable name must consist of alphabetic characters, "
+                             "digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or "
+                             "'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is "
+                             "'[-._a-zA-Z][-._a-zA-Z0-9]*')"),
+    (31, "..x", "must not start with '..'"),
+    (32, "1VAR", None), (32, "MY VAR", None),
+    (32, "A=B", "a valid environment variable name must consist only of printable ASCII characters other than '='"),
+    (None, "1VAR", None),
+])
+def test_env_names_follow_the_target_version(minor: int | None, name: str, problem: str | None) -> None:
+    from kcompat.checks.context import CheckContext
+    from kcompat.versions import KubeVersion
+
+    context = CheckContext(None, KubeVersion.of_minor(minor)) if minor else None  # type: ignore[arg-type]
+    data = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": [container(env=[{"name": name, "value": "x"}])]}}
+    result = [f.message for f in check_builtin(resource(yaml.safe_dump(data)), context)]  # type: ignore[arg-type]
+    assert result == ([f'spec.containers[0].env[0].name: Invalid value: "{name}": {problem}'] if problem else [])
+
+
 def test_tolerations() -> None:
     assert pod({"containers": [container()], "tolerations": [{"operator": "Exists"}]}) == []
     assert pod({"containers": [container()], "tolerations": [{"key": "k", "operator": "Exists", "value": "v"}]}) == [
