@@ -1,0 +1,223 @@
+"""Field errors as the API server words them, and typed accessors for parsed YAML.
+
+The rule ids and
+their upstream field.ErrorType, the rendering of field paths and bad values (Go's %q/%v/%#v),
+and the collector that turns errors into findings only when there are any.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from kcompat.model import Finding, Severity
+from kcompat.resources import Resource
+
+RULES: dict[str, Severity] = {
+    "invalid-value": Severity.ERROR,
+    "required-value": Severity.ERROR,
+    "duplicate-value": Severity.ERROR,
+    "unsupported-value": Severity.ERROR,
+    "not-found": Severity.ERROR,
+    "forbidden-value": Severity.ERROR,
+    "server-warning": Severity.WARNING,
+}
+RULE_DESCRIPTIONS: dict[str, tuple[Severity, str, str]] = {
+    # rule -> (default severity, short description, full description): the shape of
+    # kcompat.report.sarif.RULES, for the rule registry
+    "invalid-value": (Severity.ERROR, "Value the API server rejects",
+                      "A value of the wrong syntax or out of range for the API server's built-in validation "
+                      "(names, labels, ports, quantities, schedules, ...), or a size limit exceeded."),
+    "required-value": (Severity.ERROR, "Field the API server requires",
+                       "A field the API server's validation requires is missing or empty after defaulting."),
+    "duplicate-value": (Severity.ERROR, "Name or port given twice",
+                        "A container, port, volume or Service port name, or a port pair, must be unique."),
+    "unsupported-value": (Severity.ERROR, "Value outside the allowed set",
+                          "A value that is not one of the values the API server supports; the message lists "
+                          "them."),
+    "not-found": (Severity.ERROR, "Reference to something not declared",
+                  "A volumeMount names a volume the pod does not declare (or declares invalidly)."),
+    "forbidden-value": (Severity.ERROR, "Field not allowed here",
+                        "A field the API server forbids in this combination, such as two probe handlers."),
+    "server-warning": (Severity.WARNING, "Accepted with an API server warning",
+                       "The API server accepts the object but warns, e.g. the same containerPort/protocol "
+                       "twice in a pod."),
+}
+ERROR_TYPES = {
+    "invalid-value": "FieldValueInvalid", "required-value": "FieldValueRequired",
+    "duplicate-value": "FieldValueDuplicate", "unsupported-value": "FieldValueNotSupported",
+    "not-found": "FieldValueNotFound", "forbidden-value": "FieldValueForbidden", "too-long": "FieldValueTooLong",
+    "server-warning": "Warning",
+}
+
+Step = str | int
+Path = tuple[Step, ...]
+
+
+class Key(str):
+    """A map key in a server field path: rendered `labels[app]`, located like any key."""
+
+    __slots__ = ()
+
+
+class Raw(str):
+    """A value the server prints with Go's %#v (a struct or a map): shown verbatim, not quoted."""
+
+    __slots__ = ()
+
+
+def render_path(path: Path) -> str:
+    """field.Path.String(): children joined by '.', indexes and keys in brackets; the whole
+    object (field.NewPath("")) shows as "[]" in the server's messages."""
+    if not path:
+        return "[]"
+    text = ""
+    for step in path:
+        if isinstance(step, (int, Key)):
+            text += f"[{step}]"
+        else:
+            text += f".{step}" if text else step
+    return text
+
+
+def render_value(value: object) -> str:
+    """How field.Error prints a bad value: %q for strings, %v for numbers, %#v for the rest."""
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def go_map(labels: object) -> Raw:
+    """%#v of a map[string]string: map[string]string{"app":"web"}, keys sorted as fmt sorts them."""
+    if not isinstance(labels, dict) or not labels:
+        return Raw("map[string]string(nil)" if not labels else "map[string]string{}")
+    items = ", ".join(f"{json.dumps(str(key))}:{json.dumps(str(value))}" for key, value in sorted(
+        labels.items(), key=lambda item: str(item[0])))
+    return Raw("map[string]string{" + items + "}")
+
+
+def go_selector(selector: object) -> Raw:
+    """%#v of a dereferenced metav1.LabelSelector, as field errors print a *LabelSelector."""
+    selector = selector if isinstance(selector, dict) else {}
+    labels = selector.get("matchLabels")
+    shown_labels = go_map(labels) if labels else Raw("map[string]string(nil)")
+    expressions = selector.get("matchExpressions")
+    if isinstance(expressions, list) and expressions:
+        items = []
+        for item in expressions:
+            item = item if isinstance(item, dict) else {}
+            values = item.get("values")
+            shown_values = ("[]string{" + ", ".join(json.dumps(str(v)) for v in values) + "}"
+                            if isinstance(values, list) and values else "[]string(nil)")
+            items.append(f"v1.LabelSelectorRequirement{{Key:{json.dumps(str(item.get('key', '')))}, "
+                         f"Operator:{json.dumps(str(item.get('operator', '')))}, Values:{shown_values}}}")
+        shown_expressions = "[]v1.LabelSelectorRequirement{" + ", ".join(items) + "}"
+    else:
+        shown_expressions = "[]v1.LabelSelectorRequirement(nil)"
+    return Raw(f"v1.LabelSelector{{MatchLabels:{shown_labels}, MatchExpressions:{shown_expressions}}}")
+
+
+class FieldErrors:
+    """The field errors of one object, turned into findings only when there are any."""
+
+    __slots__ = ("items", "minor")
+
+    def __init__(self, minor: int | None = None) -> None:
+        self.items: list[tuple[str, Path, str, Path]] = []
+        self.minor = minor
+        """The target Kubernetes minor version, for the few rules a feature gate changes."""
+
+    def add(self, rule: str, path: Path, body: str, at: Path | None = None) -> None:
+        self.items.append((rule, path, body, at if at is not None else path))
+
+    def invalid(self, path: Path, value: object, detail: str, at: Path | None = None) -> None:
+        self.add("invalid-value", path, f"Invalid value: {render_value(value)}" + (f": {detail}" if detail else ""), at)
+
+    def invalid_each(self, path: Path, value: object, details: list[str], at: Path | None = None) -> None:
+        for detail in details:
+            self.invalid(path, value, detail, at)
+
+    def required(self, path: Path, detail: str = "", at: Path | None = None) -> None:
+        self.add("required-value", path, "Required value" + (f": {detail}" if detail else ""), at)
+
+    def duplicate(self, path: Path, value: object, at: Path | None = None) -> None:
+        self.add("duplicate-value", path, f"Duplicate value: {render_value(value)}", at)
+
+    def unsupported(self, path: Path, value: object, supported: Iterable[str], at: Path | None = None) -> None:
+        listed = ", ".join(json.dumps(item) for item in supported)
+        self.add("unsupported-value", path, f"Unsupported value: {render_value(value)}: supported values: {listed}", at)
+
+    def not_found(self, path: Path, value: object, at: Path | None = None) -> None:
+        self.add("not-found", path, f"Not found: {render_value(value)}", at)
+
+    def forbidden(self, path: Path, detail: str, at: Path | None = None) -> None:
+        self.add("forbidden-value", path, f"Forbidden: {detail}", at)
+
+    def too_long(self, path: Path, limit: int, at: Path | None = None) -> None:
+        self.add("too-long", path, f"Too long: may not be more than {limit} bytes", at)
+
+    def warning(self, path: Path, text: str, at: Path | None = None) -> None:
+        self.add("server-warning", path, text, at)
+
+    def findings(self, resource: Resource) -> list[Finding]:
+        found = []
+        ref = resource.ref()
+        seen: set[tuple[str, Path]] = set()
+        for rule, path, body, at in self.items:
+            field = render_path(path)
+            error_type = ERROR_TYPES[rule]
+            rule = "invalid-value" if rule == "too-long" else rule
+            message = f"{field}: {body}"
+            if (message, at) in seen:
+                continue  # ErrorList.ToAggregate drops repeated messages too
+            seen.add((message, at))
+            if rule == "server-warning":
+                message = f"{field}: {body} (the API server accepts this with a warning)"
+            found.append(Finding(rule, RULES[rule], message, resource.origin_of(at), ref,
+                                 details={"field": field, "errorType": error_type}))
+        return found
+
+
+# -- small typed accessors: values of the wrong type are the schema check's business ------------
+
+
+def as_dict(value: Any) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def as_list(value: Any) -> list[Any] | None:
+    return value if isinstance(value, list) else None
+
+
+def as_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def absent(value: Any) -> bool:
+    """Go's zero value after decoding: missing, null, "" or an empty list/map."""
+    return value is None or value == "" or value == [] or value == {}
+
+
+def nonnegative(errors: FieldErrors, owner: dict[str, Any], key: str, base: Path) -> None:
+    """apimachinery ValidateNonnegativeField."""
+    value = as_int(owner.get(key))
+    if value is not None and value < 0:
+        errors.invalid((*base, key), value, "must be greater than or equal to 0")
+
+
+def int_or_string(value: Any) -> Raw:
+    """%#v of an intstr.IntOrString value, as field errors print it."""
+    if isinstance(value, str):
+        return Raw(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{json.dumps(value)}}}")
+    return Raw(f'intstr.IntOrString{{Type:0, IntVal:{value}, StrVal:""}}')
