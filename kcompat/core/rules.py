@@ -117,6 +117,33 @@ CRD_INVALID = _declare(
     "crd-invalid", Severity.ERROR, "Invalid CustomResourceDefinition",
     "The CustomResourceDefinition itself is malformed.")
 
+# -- built-in validation the OpenAPI schemas do not carry (checks/builtin/, docs/builtin-validation.md) ---
+INVALID_VALUE = _declare(
+    "invalid-value", Severity.ERROR, "Value the API server rejects",
+    "A value of the wrong syntax or out of range for the API server's built-in validation (names, labels, "
+    "ports, quantities, schedules, ...), or a size limit exceeded (field.Invalid, field.TooLong).")
+REQUIRED_VALUE = _declare(
+    "required-value", Severity.ERROR, "Field the API server requires",
+    "A field the API server's validation requires is missing, empty or null after defaulting (field.Required).")
+DUPLICATE_VALUE = _declare(
+    "duplicate-value", Severity.ERROR, "Name, key or port given twice",
+    "A container, port, volume or Service port name, a list-map key or a set item must be unique "
+    "(field.Duplicate).")
+UNSUPPORTED_VALUE = _declare(
+    "unsupported-value", Severity.ERROR, "Value outside the allowed set",
+    "A value that is not one of the values the API server supports; the message lists them "
+    "(field.NotSupported).")
+NOT_FOUND = _declare(
+    "not-found", Severity.ERROR, "Reference to something not declared",
+    "A volumeMount names a volume the pod does not declare, or declares invalidly (field.NotFound).")
+FORBIDDEN_VALUE = _declare(
+    "forbidden-value", Severity.ERROR, "Field not allowed here",
+    "A field the API server forbids in this combination, such as two probe handlers (field.Forbidden).")
+SERVER_WARNING = _declare(
+    "server-warning", Severity.WARNING, "Accepted with an API server warning",
+    "The API server accepts the object but warns, e.g. the same containerPort/protocol twice in a pod.")
+
+# -- CEL (checks/cel_rules.py, schema/cel.py) -------------------------------------------------------
 CEL = _declare(
     "cel", Severity.ERROR, "CRD validation rule (x-kubernetes-validations) fails",
     "A CEL rule of the custom resource's CRD is false for the object, fails to evaluate, or exceeds the cost "

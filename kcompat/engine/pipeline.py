@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
+from kcompat.checks.builtin import check_builtin
 from kcompat.checks.context import CheckContext
 from kcompat.checks.crd_rules import check_custom
 from kcompat.checks.schema_rules import check_schema
@@ -22,7 +23,18 @@ from kcompat.sources.resources import Resource, extract
 
 Check = Callable[[Resource, CheckContext], Iterable[Finding]]
 
-DEFAULT_CHECKS: tuple[Check, ...] = (check_api, check_schema, check_custom)
+def check_server_validation(resource: Resource, context: CheckContext) -> list[Finding]:
+    """The API server's built-in validation (checks/builtin/), part of validation: off with --skip-schema, and
+    not for an API the target does not serve (removed-api/not-yet-served already reject it, as for schemas)."""
+    if context.schema is None:
+        return []
+    api = context.catalog.lookup(resource.api_version, resource.kind)
+    if api is None or not api.served_in(context.target):
+        return []
+    return check_builtin(resource, context)
+
+
+DEFAULT_CHECKS: tuple[Check, ...] = (check_api, check_schema, check_server_validation, check_custom)
 
 INTERNAL_ERROR = rules.INTERNAL_ERROR
 """Rule of the finding that replaces a check that crashed on an object (see internal_error)."""
@@ -88,13 +100,14 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
         result.objects += 1
         if is_custom(resource, context):
             result.custom_resources += 1
+        found: list[Finding] = []
         for check in checks:
             try:
-                found = list(check(resource, context))
+                found.extend(check(resource, context))
             except Exception as error:  # a bug must not drop the file or hide its other findings
-                found = [internal_error(resource.origin_of(), f"{getattr(check, '__name__', 'a check')} failed "
-                                        f"on this object: {describe_crash(error)}", resource.ref())]
-            result.findings.extend(_suppress(finding, resource, ignore) for finding in found)
+                found.append(internal_error(resource.origin_of(), f"{getattr(check, '__name__', 'a check')} "
+                                            f"failed on this object: {describe_crash(error)}", resource.ref()))
+        result.findings.extend(_suppress(finding, resource, ignore) for finding in _once_per_field(found))
         if extras is not None:
             _keep(result, resource, extras)
 
@@ -107,6 +120,17 @@ def _unknown_suppressions(loaded: LoadedInput) -> Iterator[InputError]:
             place = f"{document.origin.path}:{document.origin.line}" if document.origin.line else document.origin.path
             yield InputError(place, f"{rules.unknown_rule_message(rule_id)} "
                              "(in a `# kcompat: ignore=` comment of the document starting here)")
+
+
+def _once_per_field(found: list[Finding]) -> list[Finding]:
+    """A required field that both the schema and the built-in validation miss is reported once (by the
+    schema rule, whose finding carries the schema version)."""
+    if len(found) < 2:
+        return found
+    by_schema = {f.details.get("field") for f in found if f.rule == rules.SCHEMA}
+    if not by_schema:
+        return found
+    return [f for f in found if not (f.rule == rules.REQUIRED_VALUE and f.details.get("field") in by_schema)]
 
 
 def _keep(result: CheckResult, resource: Resource, extras: Extras) -> None:

@@ -33,13 +33,13 @@ from collections.abc import Callable
 
 from kcompat.checks.builtin import config, networking, rbac, scaling, workloads
 from kcompat.checks.builtin import formats as f
-from kcompat.checks.builtin.errors import RULE_DESCRIPTIONS, RULES, FieldErrors
+from kcompat.checks.builtin.errors import RULES, FieldErrors
 from kcompat.checks.builtin.meta import validate_object_meta
 from kcompat.checks.context import CheckContext
-from kcompat.model import Finding
-from kcompat.resources import Resource
+from kcompat.core.model import Finding
+from kcompat.sources.resources import Resource
 
-__all__ = ["RULES", "RULE_DESCRIPTIONS", "check_builtin"]
+__all__ = ["RULES", "check_builtin"]
 
 
 def _meta_only(errors: FieldErrors, resource: Resource) -> None:

@@ -11,7 +11,7 @@ from kcompat.checks.builtin.errors import (
     as_list,
     as_str,
 )
-from kcompat.resources import Resource
+from kcompat.sources.resources import Resource
 
 _MAX_DATA = 1024 * 1024
 

@@ -11,39 +11,22 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from kcompat.model import Finding, Severity
-from kcompat.resources import Resource
+from kcompat.core.model import Finding, Severity
+from kcompat.core.rules import (
+    DUPLICATE_VALUE,
+    FORBIDDEN_VALUE,
+    INVALID_VALUE,
+    NOT_FOUND,
+    REQUIRED_VALUE,
+    SERVER_WARNING,
+    UNSUPPORTED_VALUE,
+    severity_of,
+)
+from kcompat.sources.resources import Resource
 
-RULES: dict[str, Severity] = {
-    "invalid-value": Severity.ERROR,
-    "required-value": Severity.ERROR,
-    "duplicate-value": Severity.ERROR,
-    "unsupported-value": Severity.ERROR,
-    "not-found": Severity.ERROR,
-    "forbidden-value": Severity.ERROR,
-    "server-warning": Severity.WARNING,
-}
-RULE_DESCRIPTIONS: dict[str, tuple[Severity, str, str]] = {
-    # rule -> (default severity, short description, full description): the shape of
-    # kcompat.report.sarif.RULES, for the rule registry
-    "invalid-value": (Severity.ERROR, "Value the API server rejects",
-                      "A value of the wrong syntax or out of range for the API server's built-in validation "
-                      "(names, labels, ports, quantities, schedules, ...), or a size limit exceeded."),
-    "required-value": (Severity.ERROR, "Field the API server requires",
-                       "A field the API server's validation requires is missing or empty after defaulting."),
-    "duplicate-value": (Severity.ERROR, "Name or port given twice",
-                        "A container, port, volume or Service port name, or a port pair, must be unique."),
-    "unsupported-value": (Severity.ERROR, "Value outside the allowed set",
-                          "A value that is not one of the values the API server supports; the message lists "
-                          "them."),
-    "not-found": (Severity.ERROR, "Reference to something not declared",
-                  "A volumeMount names a volume the pod does not declare (or declares invalidly)."),
-    "forbidden-value": (Severity.ERROR, "Field not allowed here",
-                        "A field the API server forbids in this combination, such as two probe handlers."),
-    "server-warning": (Severity.WARNING, "Accepted with an API server warning",
-                       "The API server accepts the object but warns, e.g. the same containerPort/protocol "
-                       "twice in a pod."),
-}
+RULES: dict[str, Severity] = {rule: severity_of(rule) for rule in (
+    INVALID_VALUE, REQUIRED_VALUE, DUPLICATE_VALUE, UNSUPPORTED_VALUE, NOT_FOUND, FORBIDDEN_VALUE, SERVER_WARNING)}
+"""The rules of the built-in validation, declared in the rule registry (kcompat/core/rules.py)."""
 ERROR_TYPES = {
     "invalid-value": "FieldValueInvalid", "required-value": "FieldValueRequired",
     "duplicate-value": "FieldValueDuplicate", "unsupported-value": "FieldValueNotSupported",

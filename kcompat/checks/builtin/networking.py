@@ -25,7 +25,7 @@ from kcompat.checks.builtin.pods import (
     PROTOCOLS,
     port_num_or_name,
 )
-from kcompat.resources import Resource
+from kcompat.sources.resources import Resource
 
 _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 

@@ -12,7 +12,7 @@ from kcompat.checks.builtin.errors import (
     as_dict,
     as_list,
 )
-from kcompat.resources import Resource
+from kcompat.sources.resources import Resource
 
 _RBAC_GROUP = "rbac.authorization.k8s.io"
 

@@ -18,7 +18,7 @@ from kcompat.checks.builtin.errors import (
 from kcompat.checks.builtin.meta import (
     validate_selector,
 )
-from kcompat.resources import Resource
+from kcompat.sources.resources import Resource
 
 
 def check_hpa(errors: FieldErrors, resource: Resource) -> None:

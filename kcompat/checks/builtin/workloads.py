@@ -32,7 +32,7 @@ from kcompat.checks.builtin.pods import (
     validate_pod_template,
     validate_template_meta,
 )
-from kcompat.resources import Resource
+from kcompat.sources.resources import Resource
 
 
 def check_pod(errors: FieldErrors, resource: Resource) -> None:

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
+from kcompat.checks.builtin import RULES, check_builtin
 from kcompat.checks.builtin.formats import cron_schedule_error, parse_quantity
-from kcompat.checks.builtin_validation import RULE_DESCRIPTIONS, RULES, check_builtin
-from kcompat.model import Finding
-from kcompat.resources import Resource, extract
+from kcompat.core.model import Finding
+from kcompat.core.rules import RULES as REGISTRY
 from kcompat.sources.load import load_input, load_text
+from kcompat.sources.resources import Resource, extract
 
 ROOT = Path(__file__).resolve().parents[3]
 LABEL_REGEX = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
@@ -109,7 +110,7 @@ def test_documented_example() -> None:
 def test_every_rule_has_a_severity() -> None:
     assert set(RULES) == {"invalid-value", "required-value", "duplicate-value", "unsupported-value", "not-found",
                           "forbidden-value", "server-warning"}
-    assert {rule: entry[0] for rule, entry in RULE_DESCRIPTIONS.items()} == RULES
+    assert all(REGISTRY[rule].severity == severity for rule, severity in RULES.items())
 
 
 # -- ObjectMeta: apimachinery ValidateObjectMetaAccessor and the kinds' name functions -----------
@@ -406,7 +407,7 @@ def test_env_value_from() -> None:
 ])
 def test_env_names_follow_the_target_version(minor: int | None, name: str, problem: str | None) -> None:
     from kcompat.checks.context import CheckContext
-    from kcompat.versions import KubeVersion
+    from kcompat.core.versions import KubeVersion
 
     context = CheckContext(None, KubeVersion.of_minor(minor)) if minor else None  # type: ignore[arg-type]
     data = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
@@ -968,7 +969,7 @@ def test_every_node_replaced_by_every_wrong_type_never_crashes(original: dict[st
     """Each field of a valid object, one at a time, becomes each value of the wrong type."""
     import copy
 
-    from kcompat.model import Origin
+    from kcompat.core.model import Origin
     from kcompat.sources.documents import Document
 
     assert check_builtin(Resource(original["apiVersion"], original["kind"], original,  # the originals are valid
@@ -999,7 +1000,7 @@ KNOWN_INVALID = {
 
 def corpus_files() -> list[Path]:
     files = []
-    for root in ("fixtures/demo", "fixtures/graph", "fixtures/corpus"):
+    for root in ("fixtures/demo", "fixtures/corpus"):
         for path in sorted((ROOT / root).rglob("*")):
             if path.suffix in (".yaml", ".yml", ".json") and "templates" not in path.parts:
                 files.append(path)

@@ -141,10 +141,17 @@ def test_malformed_lines_never_fatal_with_or_without_prefilter(run_cli: Callable
 
 
 def test_missing_file_is_exit_2_after_the_others(run_cli: Callable[..., Run], tmp_path: Path) -> None:
-    result = run_cli("clients", "--audit-log", str(tmp_path / "nope.log"), str(AUDIT / "audit.log"))
+    result = run_cli("clients", "--audit-log", str(tmp_path / "nope.log"), "--audit-log", str(AUDIT / "audit.log"))
     assert result.code == 2
     assert "nope.log: no such file" in result.err
     assert "legacy-controller" in result.out
+
+
+def test_audit_log_takes_one_file_per_flag(run_cli: Callable[..., Run]) -> None:
+    """`--audit-log FILE PATH` must not swallow PATH (graph/plan take PATHs after it)."""
+    result = run_cli("clients", "--audit-log", str(AUDIT / "audit.log"), str(AUDIT / "audit.log"))
+    assert result.code == 2
+    assert "unrecognized arguments" in result.err
 
 
 def test_text_output_names_clients_and_problems(run_cli: Callable[..., Run]) -> None:
