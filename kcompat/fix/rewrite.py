@@ -19,17 +19,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from kcompat.checks.api_lifecycle import check_api
 from kcompat.checks.context import CheckContext
 from kcompat.fix.migrations import MIGRATIONS, ManualWork
 from kcompat.fix.registry import Route, route
 from kcompat.resources import Resource, extract
 from kcompat.sources.documents import Document
+from kcompat.sources.k8s_yaml import load_document
 from kcompat.sources.yaml_stream import (
     DocumentSpan,
-    ManifestLoader,
     ParseProblem,
     document_spans,
     parse_stream,
@@ -201,7 +199,7 @@ def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
     dumped = out.getvalue()
     if not core.endswith("\n") and dumped.endswith("\n"):
         dumped = dumped[:-1]
-    loaded = yaml.load(dumped, Loader=ManifestLoader)
+    loaded = load_document(dumped)  # read back as Kubernetes reads it
     if loaded != data:
         raise _Unsafe("the rewritten document would not load to the expected data")
     text = prefix + dumped + suffix
