@@ -183,7 +183,8 @@ def json_value(value: Any, node: Node) -> Any:
         return value if _INT64_MIN <= value <= _INT64_MAX else float(value)
     if value.__class__ is float:
         if math.isnan(value) or math.isinf(value):
-            raise ConstructorError(None, None, f"{value} cannot be converted to JSON, so Kubernetes "
+            text = node.value if isinstance(node, ScalarNode) else str(value)
+            raise ConstructorError(None, None, f"`{text}` ({value}) has no JSON form, so Kubernetes "
                                    "cannot read this document (json: unsupported value)", node.start_mark)
         # encoding/json writes integral float64 below 1e21 without a fraction ("1000"), which
         # apimachinery then reads as int64.
