@@ -12,6 +12,7 @@ reported.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import itertools
 import re
@@ -149,11 +150,38 @@ def _ruamel(indent: tuple[int, int, int]) -> Any:
     from ruamel.yaml import YAML
 
     handler = YAML(typ="rt")
+    handler.Constructor, handler.Representer = _timestamp_as_text()
     handler.preserve_quotes = True
     handler.width = 4096
     mapping, sequence, offset = indent
     handler.indent(mapping=mapping, sequence=max(sequence, offset + 2), offset=offset)
     return handler
+
+
+@functools.cache
+def _timestamp_as_text() -> tuple[Any, Any]:
+    """ruamel.yaml classes that carry an unquoted timestamp through as its exact text.
+
+    Kubernetes keeps such values as strings (see kcompat.sources.k8s_yaml), but ruamel.yaml
+    re-emits them from a datetime, changing `12:00:00.10` to `12:00:00.100000` and `t` to `T`.
+    """
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+
+    class TimestampText(str):
+        pass
+
+    class Constructor(RoundTripConstructor):
+        pass
+
+    class Representer(RoundTripRepresenter):
+        pass
+
+    Constructor.add_constructor(timestamp, lambda _, node: TimestampText(node.value))
+    Representer.add_representer(TimestampText, lambda rep, data: rep.represent_scalar(timestamp, str(data)))
+    return Constructor, Representer
 
 
 _LEADING = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
