@@ -84,6 +84,7 @@ def test_half_written_item_of_a_list(run_cli: CLI, write: Write) -> None:
     run, found = check(run_cli, write("list.yaml", text))
     assert [(f["rule"], f["line"], f["message"]) for f in found] == [
         ("invalid-object", 8, "kind must be a non-empty string, not null")]
+    assert run.json()["summary"]["objects"] == 1
 
 
 def test_text_output_names_file_and_line(run_cli: CLI, write: Write) -> None:
