@@ -12,6 +12,11 @@ Every decision below names its upstream source: go-yaml v2 (branch v2, resolve.g
 decode.go), sigs.k8s.io/yaml yaml.go, Go's strconv and encoding/json, and
 k8s.io/apimachinery's JSON decoding (numbers become int64 when they parse as one,
 float64 otherwise).
+
+Known differences that remain: libyaml reports `! 12` (the non-specific tag) to the resolver
+exactly like a plain `12`, so it becomes 12 where go-yaml keeps the string "12"; PyYAML's own
+`!!python/...` tags are refused instead of ignored; an explicit `!!timestamp` is checked
+against a close approximation of Go's time layouts.
 """
 
 from __future__ import annotations
