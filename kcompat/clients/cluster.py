@@ -198,7 +198,7 @@ def _read(cluster: _Cluster, report: ClientsReport, catalog: Catalog, resources:
 
 
 def _helm_releases(cluster: _Cluster, report: ClientsReport, catalog: Catalog) -> None:
-    import yaml
+    from kcompat.sources.k8s_yaml import load_documents
 
     latest: dict[tuple[str, str], tuple[bool, int, dict[str, Any]]] = {}
     for secret in cluster.list_all("/api/v1/secrets", [("labelSelector", "owner=helm")]):
@@ -212,14 +212,13 @@ def _helm_releases(cluster: _Cluster, report: ClientsReport, catalog: Catalog) -
         rank = (labels.get("status") == "deployed", revision)
         if key not in latest or rank > latest[key][:2]:
             latest[key] = (*rank, secret)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for (namespace, name), (_, revision, secret) in sorted(latest.items()):
         value = (secret.get("data") or {}).get("release")
         if not isinstance(value, str):
             continue
         try:
             release = _decode_release(value)
-            documents = list(yaml.load_all(str(release.get("manifest") or ""), Loader=loader))
+            documents = load_documents(str(release.get("manifest") or ""))
         except Exception as error:
             report.errors.append(f"Helm release {namespace}/{name} v{revision}: cannot decode: {error}")
             continue

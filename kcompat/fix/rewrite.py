@@ -12,6 +12,7 @@ reported.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import itertools
 import re
@@ -19,18 +20,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from kcompat.catalog.fix_routes import Route, route
 from kcompat.checks.api_lifecycle import check_api
 from kcompat.checks.context import CheckContext
 from kcompat.core.rules import SCHEMA
 from kcompat.fix.migrations import MIGRATIONS, ManualWork
 from kcompat.sources.documents import Document
+from kcompat.sources.k8s_yaml import load_document
 from kcompat.sources.resources import Resource, extract
 from kcompat.sources.yaml_stream import (
     DocumentSpan,
-    ManifestLoader,
     ParseProblem,
     document_spans,
     parse_stream,
@@ -152,11 +151,38 @@ def _ruamel(indent: tuple[int, int, int]) -> Any:
     from ruamel.yaml import YAML
 
     handler = YAML(typ="rt")
+    handler.Constructor, handler.Representer = _timestamp_as_text()
     handler.preserve_quotes = True
     handler.width = 4096
     mapping, sequence, offset = indent
     handler.indent(mapping=mapping, sequence=max(sequence, offset + 2), offset=offset)
     return handler
+
+
+@functools.cache
+def _timestamp_as_text() -> tuple[Any, Any]:
+    """ruamel.yaml classes that carry an unquoted timestamp through as its exact text.
+
+    Kubernetes keeps such values as strings (see kcompat.sources.k8s_yaml), but ruamel.yaml
+    re-emits them from a datetime, changing `12:00:00.10` to `12:00:00.100000` and `t` to `T`.
+    """
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    timestamp = "tag:yaml.org,2002:timestamp"
+
+    class TimestampText(str):
+        pass
+
+    class Constructor(RoundTripConstructor):
+        pass
+
+    class Representer(RoundTripRepresenter):
+        pass
+
+    Constructor.add_constructor(timestamp, lambda _, node: TimestampText(node.value))
+    Representer.add_representer(TimestampText, lambda rep, data: rep.represent_scalar(timestamp, str(data)))
+    return Constructor, Representer
 
 
 _LEADING = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
@@ -202,7 +228,7 @@ def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
     dumped = out.getvalue()
     if not core.endswith("\n") and dumped.endswith("\n"):
         dumped = dumped[:-1]
-    loaded = yaml.load(dumped, Loader=ManifestLoader)
+    loaded = load_document(dumped)  # read back as Kubernetes reads it
     if loaded != data:
         raise _Unsafe("the rewritten document would not load to the expected data")
     text = prefix + dumped + suffix

@@ -30,11 +30,10 @@ def is_template(path: str, text: str) -> bool:
         folder = parent
     import yaml
 
-    from kcompat.sources.yaml_stream import ManifestLoader
+    from kcompat.sources.k8s_yaml import load_documents
 
     try:
-        for _ in yaml.load_all(text, Loader=ManifestLoader):
-            pass
+        load_documents(text)
     except yaml.YAMLError:
         return True
     return False

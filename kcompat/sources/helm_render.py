@@ -35,6 +35,7 @@ from kcompat.catalog.lifecycle import Catalog
 from kcompat.core.model import Finding, Origin, Severity
 from kcompat.core.rules import HELM_CAPABILITIES_PROBE
 from kcompat.core.versions import KubeVersion
+from kcompat.sources.k8s_yaml import load_document
 from kcompat.sources.template_map import RenderedStream
 
 MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
@@ -146,7 +147,8 @@ def _values_from_files(paths: Sequence[str]) -> dict[str, Any]:
         if len(raw) > MAX_TEMPLATE_BYTES:
             raise HelmFailure(f"values file {path}: larger than {MAX_TEMPLATE_BYTES >> 20} MiB")
         try:
-            data = yaml.load(raw.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            # Helm reads values files with sigs.k8s.io/yaml, as Kubernetes reads manifests.
+            data = load_document(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise HelmFailure(f"values file {path}: not UTF-8") from None
         except yaml.MarkedYAMLError as error:

@@ -90,19 +90,17 @@ def _objects(document: Document, data: Any, path: tuple[str | int, ...],
     if not isinstance(data, dict):
         yield None
         return
-    api_version, kind = data.get("apiVersion"), data.get("kind")
-    if list_type and api_version is None and kind is None:
+    if list_type and "apiVersion" not in data and "kind" not in data:
         api_version, kind = list_type  # items of a typed list (DeploymentList) may omit them
-    if api_version is None or kind is None:
-        yield None
+    elif "apiVersion" not in data and "kind" not in data:
+        yield None  # a values file or the like: not a Kubernetes object
         return
-    if not isinstance(api_version, str) or not api_version:
-        yield _invalid(document, (*path, "apiVersion"),
-                       f"apiVersion must be a non-empty string, not {_type_name(api_version)}")
-        return
-    if not isinstance(kind, str) or not kind:
-        yield _invalid(document, (*path, "kind"), f"kind must be a non-empty string, not {_type_name(kind)}")
-        return
+    else:
+        problem = _half_written(data)
+        if problem is not None:
+            yield None if problem is _NOT_AN_OBJECT else _invalid(document, (*path, *problem[0]), problem[1])
+            return
+        api_version, kind = data["apiVersion"], data["kind"]
     items = data.get("items")
     if kind.endswith("List") and isinstance(items, list):
         item_type = (api_version, kind[: -len("List")]) if kind != "List" else None
@@ -113,6 +111,36 @@ def _objects(document: Document, data: Any, path: tuple[str | int, ...],
         yield _invalid(document, (*path, "metadata"),
                        f"metadata must be a mapping, not {_type_name(data['metadata'])}")
     yield Resource(api_version, kind, data, document, path)
+
+
+_NOT_AN_OBJECT: tuple[tuple[str, ...], str] = ((), "")
+
+
+def _half_written(data: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    """Where and why an object naming apiVersion or kind is not whole; None if it is whole.
+
+    A key that is present must hold a non-empty string: `kind:` alone, `kind: null` or
+    `apiVersion: 1` is a half-written object, which kubectl refuses. When one key is a string
+    and the other is absent, the document is taken as an object only if it also has `metadata`
+    (`kind: Deployment` + `metadata` + `spec`); otherwise it is _NOT_AN_OBJECT, as Chart.yaml
+    (`apiVersion: v2`, no kind) and values files that pick a controller (`kind: DaemonSet`).
+    """
+    problems: list[str] = []
+    where: tuple[str, ...] | None = None
+    for key in ("apiVersion", "kind"):
+        if key not in data:
+            problems.append(f"{key} is missing")
+            continue
+        value = data[key]
+        if not isinstance(value, str) or not value:
+            shown = "an empty string" if value == "" else _type_name(value)
+            problems.append(f"{key} must be a non-empty string, not {shown}")
+            where = where or (key,)
+    if not problems:
+        return None
+    if where is None and not isinstance(data.get("metadata"), dict):
+        return _NOT_AN_OBJECT
+    return where or (), "; ".join(problems)
 
 
 def _type_name(value: Any) -> str:

@@ -2,7 +2,8 @@
 
 Each document is parsed on its own, so a syntax error in one document becomes a
 `parse-error` finding for that document while the others are still checked. PyYAML's
-libyaml-backed loader is used for speed; its node marks give line and column.
+libyaml-backed parser is used for speed; its node marks give line and column. Scalars are
+resolved and built as Kubernetes does (kcompat.sources.k8s_yaml).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kcompat.core import limits
 from kcompat.core.model import Origin
 from kcompat.sources.documents import Document
+from kcompat.sources.k8s_yaml import KubernetesLoader
 
 # A line starting with "---" followed by white space or the end of the line always starts
 # a new document (YAML 1.2, 9.1.3), even inside a scalar, so splitting on it is exact.
@@ -37,14 +39,8 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 _CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class ManifestLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loader that keeps timestamps as the strings Kubernetes sees."""
-
-
-ManifestLoader.add_constructor("tag:yaml.org,2002:timestamp", ManifestLoader.construct_yaml_str)
+# Values are read as Kubernetes reads them (go-yaml v2 via sigs.k8s.io/yaml): see k8s_yaml.
+ManifestLoader = KubernetesLoader
 
 
 @dataclass(frozen=True)

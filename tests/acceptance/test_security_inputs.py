@@ -17,10 +17,14 @@ from conftest import FIXTURES, ROOT, Run
 MARK = "TOPSECRET-XYZZY"
 
 
-@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system ['touch {p}']",
-                                 "!!python/object/new:os.system ['touch {p}']",
-                                 "!!python/name:os.system", "!!python/module:os", "!custom {{a: 1}}"])
-def test_python_tags_are_refused(tag: str, tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+@pytest.mark.parametrize(("tag", "rule"), [("!!python/object/apply:os.system ['touch {p}']", "parse-error"),
+                                           ("!!python/object/new:os.system ['touch {p}']", "parse-error"),
+                                           ("!!python/name:os.system", "parse-error"),
+                                           ("!!python/module:os", "parse-error"),
+                                           # Kubernetes (go-yaml v2) ignores other tags: {a: 1}
+                                           # is then no string for ConfigMap data.
+                                           ("!custom {{a: 1}}", "schema")])
+def test_python_tags_are_refused(tag: str, rule: str, tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     canary = tmp_path / "pwned"
     path = tmp_path / "evil.yaml"
     path.write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  x: {tag.format(p=canary)}\n")
@@ -29,7 +33,7 @@ def test_python_tags_are_refused(tag: str, tmp_path: Path, run_cli: Callable[...
         assert not canary.exists()
         assert "Traceback" not in result.err
     result = run_cli("check", "-o", "json", str(path))
-    assert result.code == 1 and result.json()["findings"][0]["rule"] == "parse-error"
+    assert result.code == 1 and result.json()["findings"][0]["rule"] == rule
 
 
 def _chart(tmp_path: Path, template: str) -> Path:
