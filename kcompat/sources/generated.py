@@ -95,6 +95,7 @@ def _add_helm(generated: Generated, args: Any, context: CheckContext) -> None:
     generated.inputs.append(load_text(rendered.stream, shown))
     stream = rendered.rendered_stream()
     generated.helm_streams[shown] = stream
+    generated.extra_findings.extend(rendered.findings)
     generated.extra_findings.extend(probe_warnings(stream, context.catalog, context.target,
                                                    HELM_DEFAULT_API_VERSIONS))
     generated.timings["helm"] = rendered.helm_seconds
