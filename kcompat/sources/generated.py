@@ -57,7 +57,7 @@ def generate(args: Any, context: CheckContext, paths: Sequence[str], exclude: Se
         from kcompat.sources.kustomize import KustomizeFailure, build
 
         try:
-            built = build(args.kustomize)
+            built = build(args.kustomize, allow_remote=bool(getattr(args, "allow_remote", False)))
         except KustomizeFailure as error:
             raise GeneratedError(str(error)) from None
         generated.inputs.append(built.loaded)
