@@ -107,7 +107,7 @@ def _plan(document: Document, context: CheckContext, offset: int, result: TextFi
         if (resource.api_version, resource.kind) in CLIENT_SIDE_KINDS:
             continue
         findings = [f for f in check_api(resource, context)
-                    if f.rule in FIXED_RULES and not document.ignores(f.rule)]
+                    if f.rule in FIXED_RULES and not resource.document.ignores(f.rule)]
         if not findings:
             continue
         found = route(resource.api_version, resource.kind, context.target)
@@ -378,7 +378,7 @@ def _recheck(text: str, path: str, context: CheckContext) -> tuple[list[str], li
             continue
         for resource in extract([item]).resources:
             lifecycle.extend(f.message for f in check_api(resource, context)
-                             if f.rule in FIXED_RULES and not item.ignores(f.rule))
+                             if f.rule in FIXED_RULES and not resource.document.ignores(f.rule))
             schema.extend(_schema_errors(resource, context))
     return lifecycle, schema
 
