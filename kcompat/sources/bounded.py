@@ -44,32 +44,39 @@ def die_with_parent() -> None:
         return
 
 
-def limit_memory(address_space_bytes: int | None) -> None:
-    """Cap this process's address space (RLIMIT_AS), never raising the current hard limit."""
-    if address_space_bytes is None:
-        return
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = address_space_bytes if hard == resource.RLIM_INFINITY else min(hard, address_space_bytes)
-    resource.setrlimit(resource.RLIMIT_AS, (wanted, wanted))
+def _lower(limit: int, wanted: int) -> None:
+    _soft, hard = resource.getrlimit(limit)
+    value = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+    resource.setrlimit(limit, (value, value))
 
 
-def _preexec(address_space_bytes: int | None) -> Callable[[], None]:
+def limit_memory(address_space_bytes: int | None, data_bytes: int | None = None) -> None:
+    """Cap this process's address space (RLIMIT_AS) and, where given, its writable memory
+    (RLIMIT_DATA: Go reserves far more address space than it uses, so the data limit is what
+    bounds a Go heap); never raises a current hard limit."""
+    if address_space_bytes is not None:
+        _lower(resource.RLIMIT_AS, address_space_bytes)
+    if data_bytes is not None:
+        _lower(resource.RLIMIT_DATA, data_bytes)
+
+
+def _preexec(address_space_bytes: int | None, data_bytes: int | None) -> Callable[[], None]:
     def setup() -> None:
         die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        limit_memory(address_space_bytes)
+        limit_memory(address_space_bytes, data_bytes)
 
     return setup
 
 
 def run_bounded(command: Sequence[str], *, stdin: bytes = b"", timeout: float, max_output: int,
-                address_space_bytes: int | None, env: Mapping[str, str] | None = None,
-                cwd: str | None = None) -> Finished:
+                address_space_bytes: int | None, data_bytes: int | None = None,
+                env: Mapping[str, str] | None = None, cwd: str | None = None) -> Finished:
     """Run command, feeding stdin; raise BoundExceeded when it outlives timeout or prints more than
     max_output bytes on stdout (the child is killed first). OSError when it cannot start."""
     process = subprocess.Popen(list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env=dict(env) if env is not None else None,
-                               cwd=cwd, preexec_fn=_preexec(address_space_bytes),
+                               cwd=cwd, preexec_fn=_preexec(address_space_bytes, data_bytes),
                                close_fds=True)
     assert process.stdin is not None and process.stdout is not None and process.stderr is not None
     deadline = time.monotonic() + timeout

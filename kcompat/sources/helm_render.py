@@ -53,9 +53,12 @@ MAX_OUTPUT_BYTES = limits.MAX_FILE_BYTES
 """Rendered output larger than a manifest file may be is refused."""
 HELM_TIMEOUT_SECONDS = 8.0
 """Wall-clock limit of one render (KCOMPAT_HELM_TIMEOUT overrides it)."""
-HELM_ADDRESS_SPACE_BYTES = 1536 * 1024 * 1024
-"""RLIMIT_AS of the render process. Go reserves about 1.1 GiB of address space before using any,
-so this leaves a few hundred MiB of real memory to a render."""
+HELM_ADDRESS_SPACE_BYTES = 4096 * 1024 * 1024
+"""RLIMIT_AS of the render process. Go reserves about 1.1 GiB of address space before it uses
+any, so this alone cannot bound its memory; HELM_DATA_BYTES does."""
+HELM_DATA_BYTES = 640 * 1024 * 1024
+"""RLIMIT_DATA of the render process: the writable memory Helm may use (an output of 32 MiB,
+the most accepted, needs about 400 MiB; peak resident memory stays near 550 MiB)."""
 
 INSTALL_HINT = ("--helm needs Helm: install the extra with `pip install 'kcompat[helm]'` "
                 "(Helm 4 in-process, no binary needed) or put a `helm` binary on PATH "
@@ -278,7 +281,7 @@ def _timeout() -> float:
 def _bounded(command: list[str], stdin: bytes, what: str) -> Finished:
     try:
         return run_bounded(command, stdin=stdin, timeout=_timeout(), max_output=MAX_OUTPUT_BYTES + 65536,
-                           address_space_bytes=HELM_ADDRESS_SPACE_BYTES)
+                           address_space_bytes=HELM_ADDRESS_SPACE_BYTES, data_bytes=HELM_DATA_BYTES)
     except BoundExceeded as error:
         raise HelmFailure(f"{what} stopped: it {error} (a template that loops or grows without end? "
                           "KCOMPAT_HELM_TIMEOUT sets the time limit in seconds)") from None
@@ -307,7 +310,7 @@ def _render_sdk(request: HelmRequest, copy: str, values: dict[str, Any], api_ver
     if not isinstance(header, dict):
         if _out_of_memory(done.stderr):
             raise HelmFailure(f"--helm {request.chart}: helm template ran out of memory "
-                              f"(limit {HELM_ADDRESS_SPACE_BYTES >> 20} MiB of address space)")
+                              f"(limit {HELM_DATA_BYTES >> 20} MiB)")
         raise HelmFailure(f"--helm {request.chart}: helm template failed (exit code {done.returncode})")
     where = header.get("where")
     error = _shown(str(header.get("error", "")), copy, request.chart)
@@ -347,7 +350,7 @@ def _render_binary(request: HelmRequest, copy: str, values: dict[str, Any], api_
     if done.returncode != 0:
         if _out_of_memory(stderr):
             raise HelmFailure(f"--helm {request.chart}: helm template ran out of memory "
-                              f"(limit {HELM_ADDRESS_SPACE_BYTES >> 20} MiB of address space)")
+                              f"(limit {HELM_DATA_BYTES >> 20} MiB)")
         message = stderr.strip().removeprefix("Error: ") or f"exit code {done.returncode}"
         raise HelmFailure(files.describe_error(message))
     if len(done.stdout) > MAX_OUTPUT_BYTES:
