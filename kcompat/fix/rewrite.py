@@ -228,6 +228,15 @@ def _json_dump(tree: Any, core: str) -> str:
     return json.dumps(tree, ensure_ascii=ascii_only, indent=unit)
 
 
+def _json_or_none(core: str) -> Any:
+    if not _is_json(core):
+        return None
+    try:
+        return json.loads(core)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _load_like_check(text: str) -> Any:
     try:
         return yaml.load(text, Loader=ManifestLoader)
@@ -249,19 +258,16 @@ def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
     core = body[: len(body) - len(suffix)]
     if any(ln.startswith("%") for ln in core.splitlines()):
         raise _Unsafe("document has YAML directives")
-    if _is_json(core):
+    json_tree = _json_or_none(core)
+    if json_tree is not None:
         # JSON stays JSON: ruamel.yaml would write new keys unquoted and fold the layout into
         # flow style that is YAML, not JSON (kubectl then rejects a .json file).
-        try:
-            tree = json.loads(core)
-        except (ValueError, RecursionError):
-            raise _Unsafe("document looks like JSON but is not valid JSON") from None
         for target in targets:
-            _apply(_walk(tree, target.resource.path), target)
-        dumped = _json_dump(tree, core)
+            _apply(_walk(json_tree, target.resource.path), target)
+        dumped = _json_dump(json_tree, core)
         if core.endswith("\n"):
             dumped += "\n"
-    else:
+    else:  # YAML, including YAML flow style such as `{apiVersion: v1, kind: X}`
         handler = _ruamel(detect_indent(core))
         tree = handler.load(core)
         for target in targets:

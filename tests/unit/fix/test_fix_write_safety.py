@@ -182,3 +182,10 @@ def test_check_still_passes_clean_files_and_non_utf8_without_apis(tmp_path: Path
     (tmp_path / "ok.yaml").write_text(PDB.replace("policy/v1beta1", "policy/v1"))
     (tmp_path / "utf16.yaml").write_bytes("\ufeffkind: ConfigMap\n".encode("utf-16"))
     assert run_cli("fix", "-t", "1.29", "--check", str(tmp_path)).code == 0
+
+
+def test_yaml_flow_style_is_not_mistaken_for_json(tmp_path: Path, run_cli: CLI) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text("{apiVersion: policy/v1beta1, kind: PodDisruptionBudget, metadata: {name: a}}\n")
+    assert run_cli("fix", "-t", "1.29", "--write", str(path)).code == 0
+    assert path.read_text() == "{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: a}}\n"
