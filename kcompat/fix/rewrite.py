@@ -192,9 +192,11 @@ def _split_endings(text: str) -> tuple[list[str], list[str]]:
 def _restore_endings(lines: list[str], endings: list[str], new: str) -> str:
     r"""new (lines ending in \n) with the original endings: an unchanged line keeps its own, a
     changed or added line takes the ending of the line it replaces or follows."""
-    new_lines = new.split("\n")
     counted = Counter(ending for ending in endings if ending)
     usual = counted.most_common(1)[0][0] if counted else "\n"
+    if len(counted) <= 1:  # one kind of ending throughout (the usual case): no matching needed
+        return new if usual == "\n" else new.replace("\n", usual)
+    new_lines = new.split("\n")
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, lines, new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
