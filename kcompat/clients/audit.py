@@ -131,14 +131,17 @@ def _lines(chunks: Iterator[bytes], stats: InputStats) -> Iterator[tuple[int, by
 
 _OBJECT_REF = b'"objectRef"'
 _DEPRECATED_KEY = b'"k8s.io/deprecated"'
+# `: {...}` holding no nested object; strings (which may contain `}`) are skipped whole.
+_FLAT_OBJECT = re.compile(rb'[ \t]*:[ \t]*\{(?:[^"{}]|"(?:[^"\\]|\\.)*")*\}')
 
 
 def _may_matter(line: bytes, pattern: re.Pattern[bytes]) -> bool:
     """False only when the line cannot concern a deprecated API (it is then not parsed).
 
     An event without objectRef is a non-resource request. The pattern is searched only inside
-    the objectRef object (it holds no nested object, so it ends at the first `}`), unless the key
-    occurs twice (say inside a request body): then the whole line is searched.
+    the objectRef object (it holds no nested object, so it ends at the first `}` outside a
+    string: an object name may contain `}`), unless the key occurs twice (say inside a request
+    body): then the whole line is searched.
     """
     start = line.find(_OBJECT_REF)
     if start < 0:
@@ -147,8 +150,9 @@ def _may_matter(line: bytes, pattern: re.Pattern[bytes]) -> bool:
         return True
     if line.find(_OBJECT_REF, start + len(_OBJECT_REF)) >= 0:
         return pattern.search(line) is not None
-    end = line.find(b"}", start)
-    return pattern.search(line, start, end if end >= 0 else len(line)) is not None
+    flat = _FLAT_OBJECT.match(line, start + len(_OBJECT_REF))
+    end = flat.end() if flat else len(line)  # not a flat object: search the rest of the line
+    return pattern.search(line, start, end) is not None
 
 
 def _timestamp(value: Any) -> dt.datetime | None:
@@ -195,6 +199,9 @@ class AuditReader:
                         event = loads(line)
                     except ValueError as error:
                         stats.bad_line(number, f"invalid JSON: {error}")
+                        continue
+                    except RecursionError:
+                        stats.bad_line(number, "JSON nested too deep")
                         continue
                     stats.parsed += 1
                     self.event(event, number, stats)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kcompat.catalog.lifecycle import Catalog
-from kcompat.clients.prometheus import Exposition, parse
+from kcompat.clients.prometheus import Exposition, LineReader, bounded_lines, parse
 from kcompat.clients.resources import ResourceMap
 from kcompat.clients.usage import METRICS, ClientsReport, InputStats, MetricApi, judge
 from kcompat.sources.reading import open_input
@@ -64,22 +64,28 @@ def read_exposition(lines: Iterable[str], source: str, report: ClientsReport, ca
 
 
 def read_metrics_file(path: str, report: ClientsReport, catalog: Catalog, resources: ResourceMap) -> InputStats:
+    """Read a saved /metrics page (plain or gzip, a file or a FIFO), one bounded line at a time."""
     import gzip
-    import io
+    import zlib
 
+    before = len(report.inputs)
     try:
         with open_input(path, allow_fifo=True) as raw:
-            text: Iterable[str]
+            stream: LineReader = raw
             if raw.peek(2)[:2] == b"\x1f\x8b":
-                text = io.TextIOWrapper(gzip.GzipFile(fileobj=raw, mode="rb"), encoding="utf-8", errors="replace")
-            else:
-                text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
-            return read_exposition(text, path, report, catalog, resources)
-    except OSError as error:
+                stream = gzip.GzipFile(fileobj=raw, mode="rb")
+            return read_exposition(bounded_lines(stream), path, report, catalog, resources)
+    except (OSError, EOFError, zlib.error) as error:
+        if len(report.inputs) > before:  # failed part way: keep what was read
+            stats = report.inputs[-1]
+            stats.truncated = True
+            if not isinstance(error, EOFError):
+                stats.error = f"corrupt gzip data: {error}"
+            return stats
         stats = InputStats(path, METRICS)
-        stats.error = "no such file" if isinstance(error, FileNotFoundError) else (error.strerror or str(error))
+        if isinstance(error, OSError):
+            stats.error = "no such file" if isinstance(error, FileNotFoundError) else (error.strerror or str(error))
+        else:
+            stats.error = f"corrupt gzip data: {error}"
         report.inputs.append(stats)
         return stats
-    except EOFError:
-        report.inputs[-1].truncated = True
-        return report.inputs[-1]

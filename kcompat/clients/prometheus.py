@@ -12,10 +12,40 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 _NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n"}
+MAX_LINE_BYTES = 1024 * 1024
+"""A longer exposition line is counted as an error and never held in memory whole."""
+
+
+class LineReader(Protocol):
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+
+class OverlongLine(str):
+    """Stands in for a line longer than MAX_LINE_BYTES (see bounded_lines)."""
+
+    __slots__ = ()
+
+
+def bounded_lines(stream: LineReader, limit: int = MAX_LINE_BYTES) -> Iterator[str]:
+    """Decoded lines of a binary stream, each read with at most limit bytes in memory; a longer
+    line is skipped in pieces and yielded as an empty OverlongLine."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit:
+            while not line.endswith(b"\n"):
+                line = stream.readline(limit)
+                if not line:
+                    break
+            yield OverlongLine()
+            continue
+        yield line.decode("utf-8", errors="replace")
 
 
 class ExpositionError(ValueError):
@@ -177,6 +207,8 @@ def parse(lines: Iterable[str], exposition: Exposition, keep_errors: int = 5) ->
     for number, line in enumerate(lines, start=1):
         exposition.lines = number
         try:
+            if isinstance(line, OverlongLine):
+                raise ExpositionError(f"line longer than {MAX_LINE_BYTES >> 20} MiB")
             sample = parse_line(line, number, exposition)
         except ExpositionError as error:
             exposition.error_count += 1

@@ -164,7 +164,9 @@ def judge(api: ApiLifecycle | None, target: KubeVersion, catalog: Catalog, *, an
         reasons.append("catalog")
     if not reasons:
         return None
-    removed = removed_release or (minor_text(api.removed_in) if api is not None and api.removed_in else None)
+    # a removed-release that is not a version (say 5,000 digits) is not kept or shown
+    server_removed = removed_release if _release(removed_release) is not None else None
+    removed = server_removed or (minor_text(api.removed_in) if api is not None and api.removed_in else None)
     removed_version = _release(removed)
     is_removed = removed_version is not None and removed_version <= target
     deprecated = minor_text(api.deprecated_in) if api is not None and api.deprecated_in else None

@@ -74,6 +74,9 @@ def add_parser(commands: Any) -> None:
                            "findings then name template lines")
     generated.add_argument("--kustomize", action="append", default=[], metavar="DIR",
                            help="build an overlay with Kustomize and check it (repeatable)")
+    generated.add_argument("--allow-remote", action=OnceFlag,
+                           help="let --kustomize fetch remote bases and resources (refused by default: "
+                           "kcompat stays offline)")
     generated.add_argument("--helm-releases", action="append", default=[], metavar="FILE",
                            help="`kubectl get secrets -A -o yaml` export: check each release's latest "
                            "deployed manifest (repeatable)")
@@ -97,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
     request = check_request(args, jobs=jobs_of(args), helm=_helm_requests(args), kustomize=tuple(args.kustomize),
                             helm_releases=tuple(args.helm_releases), chart_dir=args.chart_dir,
+                            allow_remote=args.allow_remote,
                             rollout=args.rollout)
     if args.rollout and not args.paths:
         raise UsageError("--rollout needs a PATH")

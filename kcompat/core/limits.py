@@ -16,6 +16,9 @@ MAX_EXPANDED_NODES = 1_000_000
 MAX_DOCUMENTS_PER_FILE = 100_000
 """Documents beyond this count in one file are not read."""
 
+MAX_DIRECTORY_DEPTH = 256
+"""Deepest folder below a PATH argument that is walked; deeper folders are reported, not read."""
+
 MAX_SCALAR_BYTES = 4 * 1024 * 1024
 """Longest single scalar (string) accepted in a document, in characters. The API server refuses
 objects over about 1.5 MiB (etcd's request limit), so a longer scalar is not a manifest."""

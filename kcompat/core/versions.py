@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_VERSION = re.compile(r"^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$")
+_VERSION = re.compile(r"^v?(\d{1,9})\.(\d{1,9})(?:\.\d{1,9})?(?:[-+].*)?$")
+MAX_VERSION_TEXT = 128
+"""Longer strings are not versions (and are never handed to int(): 5,000 digits would raise)."""
 
 
 class VersionError(ValueError):
@@ -20,9 +22,10 @@ class KubeVersion:
     @classmethod
     def parse(cls, text: str) -> KubeVersion:
         """Accept "1.29", "v1.29.3", "1.29.0-eks-1234"; only major.minor is kept."""
-        match = _VERSION.match(text.strip())
+        match = _VERSION.match(text.strip()) if len(text) <= MAX_VERSION_TEXT else None
         if not match:
-            raise VersionError(f"{text!r} is not a Kubernetes version like 1.29 or v1.29.3")
+            shown = text if len(text) <= MAX_VERSION_TEXT else f"{text[:32]}... ({len(text):,} characters)"
+            raise VersionError(f"{shown!r} is not a Kubernetes version like 1.29 or v1.29.3")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -169,5 +169,6 @@ def detach(loaded: LoadedInput) -> LoadedInput:
             top = tuple((key.value, key.start_mark.line + 1, key.start_mark.column + 1)
                         for key, _ in node.value if isinstance(key, ScalarNode))
         documents.append(DetachedDocument(document.origin, document.data, None, document.line_offset,
-                                          document.ignored_rules, loaded.path, index, top))
+                                          document.ignored_rules, document.item_ignores,
+                                          source=loaded.path, index=index, top=top))
     return dataclasses.replace(loaded, documents=documents)

@@ -55,7 +55,7 @@ def generate(request: CheckRequest, context: CheckContext) -> Generated:
         from kcompat.sources.kustomize import KustomizeFailure, build
 
         try:
-            built = build(overlay)
+            built = build(overlay, allow_remote=request.allow_remote)
         except KustomizeFailure as error:
             raise UsageError(str(error)) from None
         generated.inputs.append(built.loaded)
@@ -90,6 +90,7 @@ def _add_helm(generated: Generated, request: HelmRequest, context: CheckContext)
     generated.inputs.append(load_text(rendered.stream, shown))
     stream = rendered.rendered_stream()
     generated.helm_streams[shown] = stream
+    generated.extra_findings.extend(rendered.findings)
     generated.extra_findings.extend(probe_warnings(stream, context.catalog, context.target,
                                                    HELM_DEFAULT_API_VERSIONS))
     generated.timings["helm"] = generated.timings.get("helm", 0.0) + rendered.helm_seconds

@@ -36,6 +36,8 @@ class CheckRequest:
     helm: tuple[HelmRequest, ...] = ()
     kustomize: tuple[str, ...] = ()
     helm_releases: tuple[str, ...] = ()
+    allow_remote: bool = False
+    """Let --kustomize overlays fetch remote bases and resources (refused by default: a CI gate stays offline)."""
     chart_dir: str | None = None
     """The chart that produced `helm template` output given as PATH (findings name template lines)."""
     rollout: bool = False

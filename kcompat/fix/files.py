@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,9 +14,9 @@ from kcompat.core.textdiff import diff_lines
 from kcompat.core.versions import KubeVersion
 from kcompat.fix.rewrite import Change, Problem, fix_text
 from kcompat.fix.templates import fix_template, is_template
-from kcompat.fix.writer import WriteError, atomic_write
+from kcompat.fix.writer import Snapshot, WriteError, atomic_write, read_snapshot
 from kcompat.sources.discover import Missing, discover
-from kcompat.sources.reading import Undecodable, decode, read_input
+from kcompat.sources.reading import Undecodable, decode
 from kcompat.sources.yaml_stream import document_spans
 
 
@@ -28,6 +29,8 @@ class FileResult:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
+    snapshot: Snapshot | None = field(default=None, repr=False)
+    """The file as read; --write replaces it only if it still holds exactly this."""
 
     @property
     def changed(self) -> bool:
@@ -98,20 +101,28 @@ def unified_diff(before: str, after: str, path: str) -> str:
 
 
 def fix_file(path: str, context: CheckContext, templates: bool = False) -> FileResult | str:
-    """The fixed text of one file, or why it cannot be read."""
+    """The fixed text of one file, or why it cannot be read.
+
+    A file that cannot be decoded or is too large is a blocking problem (exit 1): it may hold a
+    removed API that nobody checked."""
     try:
-        raw = read_input(path, limits.MAX_FILE_BYTES + 1)
+        snapshot = read_snapshot(path, limits.MAX_FILE_BYTES + 1)
     except OSError as error:
         return error.strerror or str(error)
+    raw = snapshot.raw
     if len(raw) > limits.MAX_FILE_BYTES:
-        return FileResult(path, "", "", problems=[Problem(None, "file too large; not fixed", False)])
+        return FileResult(path, "", "", problems=[Problem(None, "file too large; not checked or fixed")])
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     text = decode(raw)
     if isinstance(text, Undecodable):
-        return FileResult(path, "", "", problems=[Problem(None, f"{text.reason}; not fixed", False)])
+        return FileResult(path, "", "", problems=[Problem(None, f"{text.reason}; not checked or fixed")])
     if not bom and not _utf8(raw):
-        return FileResult(path, text, text, problems=[Problem(None, "only UTF-8 files are rewritten", False)])
-    result = FileResult(path, text, text, bom)
+        probe = fix_text(text, path, context)
+        needs = bool(probe.changes) or any(p.blocking for p in probe.problems)
+        message = ("has APIs to migrate, but only UTF-8 files are rewritten" if needs
+                   else "only UTF-8 files are rewritten")
+        return FileResult(path, text, text, problems=[Problem(None, message, needs)])
+    result = FileResult(path, text, text, bom, snapshot=snapshot)
     if is_template(path, text):
         fixed = fix_template(text, context, rewrite=templates)
         result.text, result.changes, result.problems = fixed.text, fixed.changes, fixed.problems
@@ -132,22 +143,42 @@ def _utf8(raw: bytes) -> bool:
     return True
 
 
+def _inside(root: str, real: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _escapes(item: str, argument: str) -> bool:
+    """True when item (found under the PATH argument) resolves to a file outside that tree; a file
+    named directly belongs to the folder it is in."""
+    tree = argument if os.path.isdir(argument) else os.path.dirname(argument) or "."
+    return not _inside(os.path.realpath(tree), os.path.realpath(item))
+
+
 def fix_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContext, *, write: bool,
               templates: bool = False) -> FixReport:
     report = FixReport()
-    for item in discover(paths, exclude):
-        if isinstance(item, Missing):
-            report.errors.append((item.path, item.reason))
-            continue
-        result = fix_file(item, context, templates)
-        if isinstance(result, str):
-            report.errors.append((item, result))
-            continue
-        report.files.append(result)
-        if write and result.changed:
-            try:
-                atomic_write(item, result.encoded())
-                result.written = True
-            except WriteError as error:
-                report.errors.append((item, f"not written: {error}"))
+    seen: set[str] = set()
+    for argument in paths:
+        for item in discover([argument], exclude):
+            if isinstance(item, Missing):
+                report.errors.append((item.path, item.reason))
+                continue
+            if item in seen:
+                continue
+            seen.add(item)
+            result = fix_file(item, context, templates)
+            if isinstance(result, str):
+                report.errors.append((item, result))
+                continue
+            report.files.append(result)
+            if write and result.changed:
+                if _escapes(item, argument):
+                    report.errors.append((item, f"not written: a symbolic link to {os.path.realpath(item)}, "
+                                                "outside the tree being fixed"))
+                    continue
+                try:
+                    atomic_write(item, result.encoded(), result.snapshot)
+                    result.written = True
+                except WriteError as error:
+                    report.errors.append((item, f"not written: {error}"))
     return report

@@ -12,13 +12,17 @@ reported.
 from __future__ import annotations
 
 import copy
+import difflib
 import functools
 import io
 import itertools
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+import yaml
 
 from kcompat.catalog.fix_routes import Route, route
 from kcompat.checks.api_lifecycle import check_api
@@ -105,7 +109,7 @@ def _plan(document: Document, context: CheckContext, offset: int, result: TextFi
         if (resource.api_version, resource.kind) in CLIENT_SIDE_KINDS:
             continue
         findings = [f for f in check_api(resource, context)
-                    if f.rule in FIXED_RULES and not document.ignores(f.rule)]
+                    if f.rule in FIXED_RULES and not resource.document.ignores(f.rule)]
         if not findings:
             continue
         found = route(resource.api_version, resource.kind, context.target)
@@ -187,7 +191,8 @@ def _timestamp_as_text() -> tuple[Any, Any]:
 
 _LEADING = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
 _TRAILING_BLANK = re.compile(r"(?:\n[ \t]*)+\Z")
-_MARKER_LINE = re.compile(r"\A---[ \t]*(?:#[^\r\n]*)?\r?(?:\n|\Z)")
+_MARKER_LINE = re.compile(r"\A---[ \t]*(?:#[^\r\n]*)?(?:\r\n|\r|\n|\Z)")
+_ENDING = re.compile(r"(\r\n|\r|\n)")
 
 
 def _set_api_version(obj: Any, new: str) -> None:
@@ -207,10 +212,76 @@ class _Unsafe(Exception):
     pass
 
 
+def _split_endings(text: str) -> tuple[list[str], list[str]]:
+    r"""The lines of text and each one's own ending (\r\n, \r, \n; "" for the last)."""
+    parts = _ENDING.split(text)
+    return parts[0::2], [*parts[1::2], ""]
+
+
+def _restore_endings(lines: list[str], endings: list[str], new: str) -> str:
+    r"""new (lines ending in \n) with the original endings: an unchanged line keeps its own, a
+    changed or added line takes the ending of the line it replaces or follows."""
+    counted = Counter(ending for ending in endings if ending)
+    usual = counted.most_common(1)[0][0] if counted else "\n"
+    if len(counted) <= 1:  # one kind of ending throughout (the usual case): no matching needed
+        return new if usual == "\n" else new.replace("\n", usual)
+    new_lines = new.split("\n")
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for offset, j in enumerate(range(j1, j2)):
+            if j == len(new_lines) - 1:
+                ending = ""
+            elif tag == "equal":
+                ending = endings[i1 + offset] or usual
+            elif i2 > i1:
+                ending = endings[min(i1 + offset, i2 - 1)] or usual
+            else:
+                ending = (endings[i1 - 1] if i1 > 0 else endings[0]) or usual
+            out.append(new_lines[j] + ending)
+    return "".join(out)
+
+
+def _is_json(core: str) -> bool:
+    return core.lstrip().startswith(("{", "["))
+
+
+def _json_dump(tree: Any, core: str) -> str:
+    """tree as JSON laid out like core: its indentation unit (or one line), separators, escapes."""
+    lines = core.strip().split("\n")
+    indented = next((ln for ln in lines[1:] if ln[:1] in (" ", "\t") and ln.strip()), None)
+    ascii_only = "\\u" in core and core.isascii()
+    if indented is None:
+        item = ", " if re.search(r",[ \t]", core) else ","
+        key = ": " if re.search(r":[ \t]", core) else ":"
+        return json.dumps(tree, ensure_ascii=ascii_only, separators=(item, key))
+    unit = indented[: len(indented) - len(indented.lstrip(" \t"))]
+    return json.dumps(tree, ensure_ascii=ascii_only, indent=unit)
+
+
+def _json_or_none(core: str) -> Any:
+    if not _is_json(core):
+        return None
+    try:
+        return json.loads(core)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _load_like_check(text: str) -> Any:
+    """The data Kubernetes reads from the rewritten text (sigs.k8s.io/yaml; JSON is YAML too)."""
+    try:
+        return load_document(text)
+    except yaml.YAMLError:
+        if not _is_json(text):
+            raise
+        return json.loads(text)
+
+
 def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
     """Migrate targets inside part (a document's text without marker and end marker)."""
-    crlf = "\r\n" in part
-    work = part.replace("\r\n", "\n") if crlf else part
+    lines, endings = _split_endings(part)
+    work = "\n".join(lines)
     head = _LEADING.match(work)
     prefix = work[: head.end()] if head else ""
     body = work[len(prefix):]
@@ -219,20 +290,28 @@ def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
     core = body[: len(body) - len(suffix)]
     if any(ln.startswith("%") for ln in core.splitlines()):
         raise _Unsafe("document has YAML directives")
-    handler = _ruamel(detect_indent(core))
-    tree = handler.load(core)
-    for target in targets:
-        _apply(_walk(tree, target.resource.path), target)
-    out = io.StringIO()
-    handler.dump(tree, out)
-    dumped = out.getvalue()
-    if not core.endswith("\n") and dumped.endswith("\n"):
-        dumped = dumped[:-1]
-    loaded = load_document(dumped)  # read back as Kubernetes reads it
-    if loaded != data:
+    json_tree = _json_or_none(core)
+    if json_tree is not None:
+        # JSON stays JSON: ruamel.yaml would write new keys unquoted and fold the layout into
+        # flow style that is YAML, not JSON (kubectl then rejects a .json file).
+        for target in targets:
+            _apply(_walk(json_tree, target.resource.path), target)
+        dumped = _json_dump(json_tree, core)
+        if core.endswith("\n"):
+            dumped += "\n"
+    else:  # YAML, including YAML flow style such as `{apiVersion: v1, kind: X}`
+        handler = _ruamel(detect_indent(core))
+        tree = handler.load(core)
+        for target in targets:
+            _apply(_walk(tree, target.resource.path), target)
+        out = io.StringIO()
+        handler.dump(tree, out)
+        dumped = out.getvalue()
+        if not core.endswith("\n") and dumped.endswith("\n"):
+            dumped = dumped[:-1]
+    if _load_like_check(dumped) != data:  # read back as Kubernetes reads it
         raise _Unsafe("the rewritten document would not load to the expected data")
-    text = prefix + dumped + suffix
-    return text.replace("\n", "\r\n") if crlf else text
+    return _restore_endings(lines, endings, prefix + dumped + suffix)
 
 
 def fix_text(text: str, path: str, context: CheckContext) -> TextFix:
@@ -250,7 +329,15 @@ def _fix_chunk(chunk: str, span: Span, path: str, context: CheckContext, result:
     if "apiVersion" not in chunk:
         return chunk
     parsed_part, end_tail = split_end_marker(chunk)
-    documents = [item for item in parse_stream(parsed_part, path) if not isinstance(item, ParseProblem)]
+    items = list(parse_stream(parsed_part, path))
+    documents = [item for item in items if not isinstance(item, ParseProblem)]
+    unparsed = [item for item in items if isinstance(item, ParseProblem)]
+    if unparsed:
+        # it mentions apiVersion and could not be read: it may hold a removed API (exit 1)
+        where = unparsed[0].origin.line
+        result.problems.append(Problem(span.first_line + where if where else span.first_line + 1,
+                                       f"cannot parse this document ({unparsed[0].message}); not checked or fixed"))
+        return chunk
     if len(documents) != 1:
         return chunk
     document = documents[0]
@@ -329,7 +416,7 @@ def _recheck(text: str, path: str, context: CheckContext) -> tuple[list[str], li
             continue
         for resource in extract([item]).resources:
             lifecycle.extend(f.message for f in check_api(resource, context)
-                             if f.rule in FIXED_RULES and not item.ignores(f.rule))
+                             if f.rule in FIXED_RULES and not resource.document.ignores(f.rule))
             schema.extend(_schema_errors(resource, context))
     return lifecycle, schema
 

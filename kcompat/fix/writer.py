@@ -1,4 +1,5 @@
-"""Replace a file atomically: temp file in the same folder, fsync, os.replace, permissions kept."""
+"""Replace a file atomically: temp file in the same folder, fsync, os.replace; owner, group and
+permissions kept; never over an edit made since the file was read."""
 
 from __future__ import annotations
 
@@ -6,19 +7,59 @@ import contextlib
 import os
 import stat
 import tempfile
+from dataclasses import dataclass
+
+from kcompat.sources.reading import open_input
 
 
 class WriteError(Exception):
     pass
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Write data to path so that a reader (or a crash) sees the old file or the new one, never half."""
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as it was read: its bytes and what stat said while it was open."""
+
+    raw: bytes
+    size: int
+    mtime_ns: int
+    inode: int
+    device: int
+
+
+def read_snapshot(path: str, limit: int) -> Snapshot:
+    """At most limit bytes of a regular file (see reading.open_input) with its stat at that time."""
+    with open_input(path) as handle:
+        info = os.fstat(handle.fileno())
+        raw = handle.read(limit)
+    return Snapshot(raw, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
+
+
+def _unchanged(real: str, expected: Snapshot) -> bool:
+    try:
+        info = os.stat(real)
+        if (info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev) != (
+                expected.size, expected.mtime_ns, expected.inode, expected.device):
+            return False
+        with open_input(real) as handle:
+            return handle.read(len(expected.raw) + 1) == expected.raw
+    except OSError:
+        return False
+
+
+def atomic_write(path: str, data: bytes, expected: Snapshot | None = None) -> None:
+    """Write data to path so that a reader (or a crash) sees the old file or the new one, never half.
+
+    With expected (the file as it was read), the file is replaced only if it still holds exactly
+    that: an edit made while kcompat ran is never lost (checked right before the rename).
+    """
     real = os.path.realpath(path)
     try:
         info = os.stat(real)
     except OSError as error:
         raise WriteError(error.strerror or str(error)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteError("not a regular file")
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(real, os.W_OK):
         raise WriteError("file is read-only")
     folder = os.path.dirname(real) or "."
@@ -30,10 +71,31 @@ def atomic_write(path: str, data: bytes) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
+            _keep_owner(out.fileno(), info)
+            os.fchmod(out.fileno(), stat.S_IMODE(info.st_mode))
             os.fsync(out.fileno())
-        os.chmod(temp, stat.S_IMODE(info.st_mode))
+        if expected is not None and not _unchanged(real, expected):
+            raise WriteError("the file changed since kcompat read it; not replaced (run fix again)")
         os.replace(temp, real)
-    except OSError as error:
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        raise WriteError(error.strerror or str(error)) from None
+        if isinstance(error, OSError):
+            raise WriteError(error.strerror or str(error)) from None
+        raise
+
+
+def _keep_owner(fd: int, info: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, or refuse to replace it."""
+    current = os.fstat(fd)
+    if (current.st_uid, current.st_gid) == (info.st_uid, info.st_gid):
+        return
+    try:
+        os.fchown(fd, info.st_uid, info.st_gid)
+    except OSError:
+        with contextlib.suppress(OSError):  # a member of the file's group may still give it that group
+            os.fchown(fd, -1, info.st_gid)
+        current = os.fstat(fd)
+        if (current.st_uid, current.st_gid) != (info.st_uid, info.st_gid):
+            raise WriteError(f"cannot keep its owner and group ({info.st_uid}:{info.st_gid}) in a "
+                             "replacement; not written") from None

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.clients.usage import ApiUsage, Client, ClientsReport, Identity
+from kcompat.core import limits
 from kcompat.core.versions import KubeVersion, VersionError
 from kcompat.graph import nodes as m
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.client_usage import ClientUsage, client_nodes, join_workloads
+from kcompat.sources.reading import open_input
 from kcompat.sources.resources import Resource
 
 CLIENT = "client"
@@ -46,12 +49,35 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
+def _text(value: Any) -> str | None:
+    """A string field of clients JSON; anything else (a list, a number, null) is missing."""
+    return value if isinstance(value, str) else None
+
+
+def _count(value: Any) -> int:
+    """A request count from clients JSON: a non-negative whole number, else 0 (1e400, "x", [1])."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    if isinstance(value, float) and not value.is_integer():  # NaN and infinities are not integers
+        return 0
+    return max(0, min(int(value), MAX_COUNT))
+
+
+MAX_COUNT = 2**63 - 1
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+MAX_CLIENTS_JSON_DEPTH = 64
+"""`kcompat clients -o json` nests six levels; deeper input is refused before it is parsed."""
+
+
 def report_from_json(data: Any, target: KubeVersion) -> ClientsReport:
-    """A ClientsReport rebuilt from the JSON of `kcompat clients -o json` (schema kcompat.clients/v1)."""
+    """A ClientsReport rebuilt from the JSON of `kcompat clients -o json` (schema kcompat.clients/v1).
+
+    Fields of the wrong type are treated as missing; nothing in the input can raise but ValueError."""
     if not isinstance(data, dict) or not isinstance(data.get("clients"), list):
         raise ValueError("not the JSON of `kcompat clients -o json` (no \"clients\" list)")
     try:
-        report_target = KubeVersion.parse(str(data.get("target_version") or target))
+        report_target = KubeVersion.parse(_text(data.get("target_version")) or str(target))
     except VersionError:
         report_target = target
     report = ClientsReport(report_target)
@@ -59,22 +85,41 @@ def report_from_json(data: Any, target: KubeVersion) -> ClientsReport:
         if not isinstance(entry, dict) or not isinstance(entry.get("identity"), dict):
             continue
         ident = entry["identity"]
-        identity = Identity(str(ident.get("type") or "user"), str(ident.get("name") or "?"),
-                            ident.get("namespace"), ident.get("username"), ident.get("user_agent"))
-        source = str(entry.get("source") or "audit-log")
+        identity = Identity(_text(ident.get("type")) or "user", _text(ident.get("name")) or "?",
+                            _text(ident.get("namespace")), _text(ident.get("username")),
+                            _text(ident.get("user_agent")))
+        source = _text(entry.get("source")) or "audit-log"
         client = report.clients.setdefault((source, identity), Client(source, identity))
         client.groups.update(_strings(ident.get("groups")))
         client.impersonated.update(_strings(ident.get("impersonated")))
-        for api in entry.get("apis") or []:
+        apis = entry.get("apis")
+        for api in apis if isinstance(apis, list) else []:
             if not isinstance(api, dict) or not isinstance(api.get("apiVersion"), str):
                 continue
-            usage = ApiUsage(api["apiVersion"], str(api.get("status") or "deprecated"), api.get("removed_in"),
-                             api.get("deprecated_in"), api.get("replacement"), set(_strings(api.get("kinds"))),
-                             set(_strings(api.get("resources"))), set(_strings(api.get("verbs"))),
-                             _strings(api.get("objects")), set(_strings(api.get("evidence"))),
-                             int(api.get("requests") or 0), _time(api.get("first_seen")), _time(api.get("last_seen")))
+            usage = ApiUsage(api["apiVersion"], _text(api.get("status")) or "deprecated", _text(api.get("removed_in")),
+                             _text(api.get("deprecated_in")), _text(api.get("replacement")),
+                             set(_strings(api.get("kinds"))), set(_strings(api.get("resources"))),
+                             set(_strings(api.get("verbs"))), _strings(api.get("objects")),
+                             set(_strings(api.get("evidence"))), _count(api.get("requests")),
+                             _time(api.get("first_seen")), _time(api.get("last_seen")))
             client.apis[f"{usage.api_version} {' '.join(sorted(usage.kinds))}"] = usage
     return report
+
+
+def read_clients_json(path: str) -> Any:
+    """The parsed JSON of a --clients-json file: a regular file or a FIFO (`<(...)`), bounded in size
+    and depth. Raises OSError or ValueError with a readable message."""
+    with open_input(path, allow_fifo=True) as handle:
+        raw = handle.read(limits.MAX_FILE_BYTES + 1)
+    if len(raw) > limits.MAX_FILE_BYTES:
+        raise ValueError(f"larger than {limits.MAX_FILE_BYTES >> 20} MiB")
+    text = raw.decode("utf-8")
+    depth = 0
+    for match in _BRACKETS.finditer(_JSON_STRING.sub('""', text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_CLIENTS_JSON_DEPTH:
+            raise ValueError(f"nests deeper than {MAX_CLIENTS_JSON_DEPTH} levels; refused")
+    return json.loads(text)
 
 
 def load_clients(audit_logs: Sequence[str], clients_json: Sequence[str], target: KubeVersion, catalog: Catalog,
@@ -101,9 +146,10 @@ def load_clients(audit_logs: Sequence[str], clients_json: Sequence[str], target:
         reports.append(report)
     for path in clients_json:
         try:
-            with open(path, encoding="utf-8") as handle:
-                reports.append(report_from_json(json.load(handle), target))
-        except (OSError, ValueError) as error:
+            reports.append(report_from_json(read_clients_json(path), target))
+        except OSError as error:
+            loaded.errors.append(f"{path}: {error.strerror or error}")
+        except (ValueError, RecursionError) as error:
             loaded.errors.append(f"{path}: {error}")
     usages = [usage for report in reports for usage in client_nodes(report)]
     loaded.usages = join_workloads(usages, resources)

@@ -8,6 +8,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from kcompat.core import limits
+
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
 
@@ -55,10 +57,29 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str 
 
 
 def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[str | Missing]:
-    errors: list[OSError] = []
-    for folder, dirs, files in os.walk(root, onerror=errors.append):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not _excluded(os.path.join(folder, d), exclude))
+    """os.walk's top-down order (files of a folder, then its folders, sorted; links to folders not
+    followed), without recursion and at most MAX_DIRECTORY_DEPTH folders deep."""
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            yield Missing(str(error.filename or folder), error.strerror or str(error))
+            continue
+        files: list[str] = []
+        dirs: list[str] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir() and not entry.is_symlink()
+                linked_dir = not is_dir and entry.is_dir()
+            except OSError:
+                is_dir = linked_dir = False
+            if is_dir:
+                dirs.append(entry.name)
+            elif not linked_dir:
+                files.append(entry.name)
         for name in sorted(files):
             if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
                 continue
@@ -67,6 +88,10 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[str | M
                 continue
             seen.add(path)
             yield path
-        while errors:
-            error = errors.pop(0)
-            yield Missing(str(error.filename or folder), error.strerror or str(error))
+        subdirs = [os.path.join(folder, d) for d in sorted(dirs)
+                   if not d.startswith(".") and not _excluded(os.path.join(folder, d), exclude)]
+        if subdirs and depth >= limits.MAX_DIRECTORY_DEPTH:
+            yield Missing(folder, f"has folders nested more than {limits.MAX_DIRECTORY_DEPTH} levels "
+                                  f"below {root}; they were not read")
+            continue
+        stack.extend((sub, depth + 1) for sub in reversed(subdirs))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,19 @@ class Document:
     line_offset: int = 0
     ignored_rules: frozenset[str] | None = None
     """Rules suppressed by a `# kcompat: ignore=...` comment; an empty set means all."""
+    item_ignores: tuple[tuple[FieldPath, frozenset[str]], ...] = ()
+    """Suppressions written inside one item of a List: they apply to that item only."""
+
+    def for_item(self, path: FieldPath) -> Document:
+        """This document as seen by the object at path (a List item): the document's own
+        suppressions plus those written inside that item (or an enclosing one)."""
+        rules = self.ignored_rules
+        for prefix, extra in self.item_ignores:
+            if tuple(path[: len(prefix)]) == tuple(prefix):
+                rules = extra if rules is None else (frozenset() if not rules or not extra else rules | extra)
+        if rules == self.ignored_rules:
+            return self
+        return dataclasses.replace(self, ignored_rules=rules)
 
     def position(self, path: FieldPath) -> tuple[int, int] | None:
         found = locate(self.node, path)

