@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from kcompat import __version__
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE
 from kcompat.core.errors import UsageError
+from kcompat.core.escape import safe_text
 
 # Command name -> module in kcompat.commands (add new commands here).
 COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report", "diff")
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = module.run(args)
         return code
     except UsageError as error:
-        print(f"kcompat: error: {error}", file=sys.stderr)
+        print(safe_text(f"kcompat: error: {error}"), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from kcompat import __version__
 from kcompat.clients.usage import DISCOVERY, FORMAT_VERSION, RELIABILITY, SCHEMA, ApiUsage, ClientsReport
+from kcompat.core.escape import safe_text
 
 CONVERSION_NOTE = ("The API server converts objects to any served version, so listing objects "
                    "(or `kubectl get`) through an old version proves nothing about the version a client used.")
@@ -82,44 +83,46 @@ def write_json(report: ClientsReport, out: TextIO) -> None:
 
 
 def write_text(report: ClientsReport, out: TextIO) -> None:
+    # audit-log user names, user agents, object names and paths are input: shown escaped
+    e = safe_text
     w = out.write
     w(f"kcompat clients: target Kubernetes {report.target}")
     if report.server_version:
-        w(f", cluster runs {report.server_version}")
+        w(f", cluster runs {e(report.server_version)}")
     w("\n")
     clients = report.sorted_clients()
     source = None
     for client in clients:
         if client.source != source:
             source = client.source
-            w(f"\nfrom {source} (reliability {client.reliability})\n")
+            w(f"\nfrom {e(source)} (reliability {e(client.reliability)})\n")
         ident = client.identity
-        w(f"  {ident.describe()}")
+        w(f"  {e(ident.describe())}")
         if ident.user_agent:
-            w(f"  [user agent: {ident.user_agent}]")
+            w(f"  [user agent: {e(ident.user_agent)}]")
         w("\n")
         if client.impersonated:
-            w(f"    acting as: {', '.join(sorted(client.impersonated))}\n")
+            w(f"    acting as: {e(', '.join(sorted(client.impersonated)))}\n")
         for usage in sorted(client.apis.values(), key=lambda u: (u.api_version, sorted(u.kinds))):
             status = f"REMOVED in {usage.removed_release}" if usage.status == "removed" else (
                 f"deprecated{' in ' + usage.deprecated_release if usage.deprecated_release else ''}"
                 f"{', removed in ' + usage.removed_release if usage.removed_release else ''}")
             kinds = f" {', '.join(sorted(usage.kinds))}" if usage.kinds else ""
-            w(f"    {usage.api_version}{kinds}: {status}")
+            w(f"    {e(usage.api_version + kinds)}: {status}")
             if usage.replacement:
                 w(f"; use {usage.replacement}")
             w("\n")
             details = []
             if usage.verbs:
-                details.append(f"verbs {', '.join(sorted(usage.verbs))}")
+                details.append(f"verbs {e(', '.join(sorted(usage.verbs)))}")
             if usage.resources:
-                details.append(f"resources {', '.join(sorted(usage.resources))}")
+                details.append(f"resources {e(', '.join(sorted(usage.resources)))}")
             details.append(f"{usage.count} {'request(s)' if source == 'audit-log' else 'object(s)'}")
             w(f"      {'; '.join(details)}\n")
             if usage.first_seen:
                 w(f"      first seen {iso_time(usage.first_seen)}, last seen {iso_time(usage.last_seen)}\n")
             if usage.objects:
-                w(f"      objects: {', '.join(usage.objects)}\n")
+                w(f"      objects: {e(', '.join(usage.objects))}\n")
     if not clients and any(s.kind != "metrics" for s in report.inputs):
         w("\nno client of a deprecated or removed API found\n")
     if any(s.kind == "metrics" for s in report.inputs):
@@ -130,24 +133,24 @@ def write_text(report: ClientsReport, out: TextIO) -> None:
             resource = f"{m.resource}/{m.subresource}" if m.subresource else m.resource
             status = f"REMOVED in {m.removed_release}" if m.status == "removed" else (
                 f"deprecated{', removed in ' + m.removed_release if m.removed_release else ''}")
-            w(f"  {m.api_version} {resource}{' (' + m.kind + ')' if m.kind else ''}: {status}")
+            w(f"  {e(m.api_version + ' ' + resource)}{' (' + e(m.kind) + ')' if m.kind else ''}: {status}")
             w(f"; use {m.replacement}\n" if m.replacement else "\n")
     if report.server_version:
         w("\nserved by the cluster and deprecated or removed at the target: "
-          f"{', '.join(report.served_deprecated) or 'none'}\n")
+          f"{e(', '.join(report.served_deprecated)) or 'none'}\n")
         w(f"  {CONVERSION_NOTE}\n")
     for stats in report.inputs:
         problems = []
         if stats.malformed:
-            examples = ", ".join(f"line {n}: {r}" for n, r in stats.malformed_examples)
+            examples = ", ".join(f"line {n}: {e(r)}" for n, r in stats.malformed_examples)
             problems.append(f"{stats.malformed} malformed line(s) ({examples})")
         if stats.truncated:
             problems.append(f"truncated gzip stream: read {stats.lines} line(s) before the end")
         if stats.error and not stats.truncated:
-            problems.append(f"error: {stats.error}")
+            problems.append(f"error: {e(stats.error)}")
         if problems:
-            w(f"\n{stats.path}: {'; '.join(problems)}\n")
+            w(f"\n{e(stats.path)}: {'; '.join(problems)}\n")
     if report.notes:
         w("\nnotes:\n")
         for note in report.notes:
-            w(f"  - {note}\n")
+            w(f"  - {e(note)}\n")

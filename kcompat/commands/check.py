@@ -21,6 +21,7 @@ from kcompat.commands.options import (
     check_request,
     jobs_of,
 )
+from kcompat.core.escape import safe_text
 from kcompat.report.formats import CHECK_FORMATS
 
 
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give a PATH to check, or --helm, --kustomize or --helm-releases")
     result = run_engine(request)
     for error in result.input_errors:
-        print(f"kcompat: error: {error.path}: {error.reason}", file=sys.stderr)
+        print(safe_text(f"kcompat: error: {error.path}: {error.reason}"), file=sys.stderr)
     if args.output == "text":
         from kcompat.report.text import write_text
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
 from kcompat.commands.options import Once, add_current, add_output, add_target, stdin_once
+from kcompat.core.escape import safe_text
 
 
 def add_parser(commands: Any) -> None:
@@ -63,14 +64,14 @@ def run(args: argparse.Namespace) -> int:
         try:
             read_cluster(report, catalog, resources, kubeconfig=args.kubeconfig, context=args.context)
         except ClusterError as error:
-            print(f"kcompat: error: cluster: {error}", file=sys.stderr)
+            print(safe_text(f"kcompat: error: cluster: {error}"), file=sys.stderr)
             cluster_failed = True
     for stats in report.inputs:
         if stats.error and not stats.truncated:
-            print(f"kcompat: error: {stats.path}: {stats.error}", file=sys.stderr)
+            print(safe_text(f"kcompat: error: {stats.path}: {stats.error}"), file=sys.stderr)
         elif stats.truncated:
-            print(f"kcompat: warning: {stats.path}: truncated gzip stream after line {stats.lines}; "
-                  "the events before it were read", file=sys.stderr)
+            print(safe_text(f"kcompat: warning: {stats.path}: truncated gzip stream after line {stats.lines}; "
+                            "the events before it were read"), file=sys.stderr)
     if args.output == "json":
         from kcompat.clients.render import write_json
 

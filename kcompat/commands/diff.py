@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+from kcompat.core.escape import safe_text
 
 FORMATS = ("text", "json", "sarif", "markdown")
 
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     result.findings = sorted((suppress(f, ignore, by_comment(f)) for f in (*result.findings, *findings)),
                              key=lambda f: f.sort_key())
     for error in result.input_errors:
-        print(f"kcompat: error: {error.path}: {error.reason}", file=sys.stderr)
+        print(safe_text(f"kcompat: error: {error.path}: {error.reason}"), file=sys.stderr)
     write_diff(result, args.output, sys.stdout, args.color)
     if result.input_errors:
         return EXIT_USAGE

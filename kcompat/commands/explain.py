@@ -8,6 +8,7 @@ from typing import Any
 
 from kcompat.commands.common import EXIT_OK, UsageError
 from kcompat.commands.options import add_output, add_target
+from kcompat.core.escape import safe_text
 
 
 def add_parser(commands: Any) -> None:
@@ -37,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "json":
         print(json.dumps(to_json(api), indent=2))
     else:
-        print("\n".join(describe(api, catalog)))
+        print("\n".join(safe_text(line) for line in describe(api, catalog)))
     return EXIT_OK

@@ -14,6 +14,7 @@ from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
 from kcompat.commands.options import add_exclude, add_target
+from kcompat.core.escape import safe_text
 
 
 def add_parser(commands: Any) -> None:
@@ -53,18 +54,19 @@ def _print_report(report: Any, write: bool, quiet: bool) -> None:
         for change in result.changes:
             name = f" {change.name}" if change.name else ""
             verb = "fixed" if write and result.written else "fixable"
-            print(f"{result.path}:{change.line}: {verb}: {change.kind}{name} {change.old} -> {change.new}", file=err)
+            line = f"{result.path}:{change.line}: {verb}: {change.kind}{name} {change.old} -> {change.new}"
+            print(safe_text(line), file=err)
             if not quiet:
                 for note in change.notes:
-                    print(f"{result.path}:{change.line}:   note: {note}", file=err)
+                    print(safe_text(f"{result.path}:{change.line}:   note: {note}"), file=err)
         for problem in result.problems:
             where = f"{result.path}:{problem.line}" if problem.line else result.path
             label = "needs hand work" if problem.blocking else "note"
-            print(f"{where}: {label}: {problem.message}", file=err)
+            print(safe_text(f"{where}: {label}: {problem.message}"), file=err)
     for path, reason in report.errors:
-        print(f"kcompat: error: {path}: {reason}", file=err)
+        print(safe_text(f"kcompat: error: {path}: {reason}"), file=err)
     changed = sum(1 for r in report.files if r.changed)
     objects = sum(len(r.changes) for r in report.files)
     left = sum(1 for r in report.files for p in r.problems if p.blocking)
     state = "fixed" if write else "would fix"
-    print(f"kcompat fix: {state} {objects} object(s) in {changed} file(s); {left} need hand work", file=err)
+    print(safe_text(f"kcompat fix: {state} {objects} object(s) in {changed} file(s); {left} need hand work"), file=err)

@@ -16,6 +16,7 @@ from kcompat.commands.options import (
     add_target,
     check_request,
 )
+from kcompat.core.escape import safe_text
 
 
 def add_parser(commands: Any) -> None:
@@ -37,9 +38,9 @@ def with_clients(args: argparse.Namespace, built: Any, resources: list[Any], tar
 
     loaded = load_clients(args.audit_log, args.clients_json, target, catalog, resources)
     for warning in loaded.warnings:
-        print(f"kcompat: warning: {warning}", file=sys.stderr)
+        print(safe_text(f"kcompat: warning: {warning}"), file=sys.stderr)
     for error in loaded.errors:
-        print(f"kcompat: error: {error}", file=sys.stderr)
+        print(safe_text(f"kcompat: error: {error}"), file=sys.stderr)
     add_clients(built, loaded.usages)
     return bool(loaded.errors)
 
@@ -54,10 +55,10 @@ def load_resources(args: argparse.Namespace, **request: Any) -> tuple[Any, list[
     checks = fields.pop("checks", ())
     result, resources = run_keeping(check_request(args, **fields), checks)
     for error in result.input_errors:
-        print(f"kcompat: error: {error.path}: {error.reason}", file=sys.stderr)
+        print(safe_text(f"kcompat: error: {error.path}: {error.reason}"), file=sys.stderr)
     for finding in result.findings:
         if finding.rule in (PARSE_ERROR, SKIPPED_FILE):
-            print(f"kcompat: warning: {finding.origin.location()}: {finding.message}", file=sys.stderr)
+            print(safe_text(f"kcompat: warning: {finding.origin.location()}: {finding.message}"), file=sys.stderr)
     return result, resources, bool(result.input_errors)
 
 

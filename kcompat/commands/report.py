@@ -19,6 +19,7 @@ from kcompat.commands.options import (
     check_request,
     versions_of,
 )
+from kcompat.core.escape import safe_text
 
 
 def add_parser(commands: Any) -> None:
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     versions_of(args, need_current=True)
     data, errors = gather(check_request(args))
     for path, reason in errors:
-        print(f"kcompat: error: {path}: {reason}", file=sys.stderr)
+        print(safe_text(f"kcompat: error: {path}: {reason}"), file=sys.stderr)
     if args.output == "html":
         from kcompat.report.html import render_html
 

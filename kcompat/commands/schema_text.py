@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from kcompat.commands.common import EXIT_OK, UsageError, parse_version
+from kcompat.core.escape import safe_text
 
 if TYPE_CHECKING:
     from kcompat.catalog.lifecycle import ApiLifecycle
@@ -37,7 +38,7 @@ def explain_field_command(api: ApiLifecycle, args: argparse.Namespace) -> int:
     if args.output == "json":
         print(json.dumps(info.to_json(), indent=2))
     else:
-        print("\n".join(describe_field(info)))
+        print("\n".join(safe_text(line) for line in describe_field(info)))
     return EXIT_OK
 
 

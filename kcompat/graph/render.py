@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 
+from kcompat.core.escape import dot_string, mermaid_label, safe_text
 from kcompat.graph import nodes as m
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.clients import CLIENT
@@ -83,11 +84,11 @@ def graph_text(built: ServiceGraph, show_all: bool = False) -> str:
             lines.append(f"      {item.evidence.location()}  {item.evidence.text}")
     if not show_all:
         lines += ["", f"({', '.join(sorted(_HIDDEN_BY_DEFAULT))} edges hidden; --all shows them)"]
-    return "\n".join(lines)
+    return "\n".join(safe_text(line) for line in lines)  # each element is one line; input escaped
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;")
+    return mermaid_label(text)  # entity codes; node ids (n0, u0) are generated, never input
 
 
 _SHAPES = {CLIENT: ('>"', '"]'), m.SERVICE: ('(["', '"])'), m.APP_API: ('{{"', '"}}'), m.BUILTIN_API: ('[/"', '"/]'),
@@ -116,7 +117,13 @@ def graph_mermaid(built: ServiceGraph, show_all: bool = False) -> str:
 
 
 def _dot_text(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A label: controls shown as escapes."""
+    return dot_string(text)
+
+
+def _dot_id(text: str) -> str:
+    """A node id: escaped reversibly, so different nodes stay different."""
+    return dot_string(text, identifier=True)
 
 
 _DOT_SHAPES = {CLIENT: "component", m.SERVICE: "ellipse",
@@ -131,17 +138,17 @@ def graph_dot(built: ServiceGraph, show_all: bool = False) -> str:
     lines = ["digraph kcompat {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
     for node in nodes:
         shape = _DOT_SHAPES.get(graph.nodes[node]["kind"], "note")
-        lines.append(f"  {_dot_text(node)} [label={_dot_text(_label(graph, node))}, shape={shape}];")
+        lines.append(f"  {_dot_id(node)} [label={_dot_text(_label(graph, node))}, shape={shape}];")
     for source, target, kind, data in edges:
         style = ", style=dashed" if kind in m.SECONDARY_EDGES else ""
         evidence = data["evidence"][0]
         tooltip = _dot_text(f"{_where(evidence)} {evidence['text']}")
-        lines.append(f"  {_dot_text(source)} -> {_dot_text(target)} [label={_dot_text(kind)}, "
+        lines.append(f"  {_dot_id(source)} -> {_dot_id(target)} [label={_dot_text(kind)}, "
                      f"tooltip={tooltip}{style}];")
     for index, item in enumerate(built.unresolved):
         if item.source in nodes:
             lines.append(f"  unresolved{index} [label={_dot_text(item.service + '?')}, shape=box, style=dashed];")
-            lines.append(f"  {_dot_text(item.source)} -> unresolved{index} [label=unresolved, style=dotted];")
+            lines.append(f"  {_dot_id(item.source)} -> unresolved{index} [label=unresolved, style=dotted];")
     lines.append("}")
     return "\n".join(lines)
 

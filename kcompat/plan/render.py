@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kcompat.core.escape import md_code, md_fence, md_text, printable, safe_text
 from kcompat.core.model import Finding
 from kcompat.graph.clients import ClientCall
 from kcompat.graph.render import dumps
@@ -56,22 +57,43 @@ def _step_json(step: Step) -> dict[str, Any]:
             "rollout": step.rollout.to_json() if step.rollout else None}
 
 
-def _rollout_lines(step: Step, indent: str, markdown: bool) -> list[str]:
-    lines = [f"{indent}rollout: {step.strategy}: {step.strategy_reason}"] if step.strategy else []
+class _Format:
+    """How the shared line builders write input: as is for text (plan_text escapes each finished
+    line), as Markdown text and code spans for markdown."""
+
+    def __init__(self, markdown: bool) -> None:
+        self.markdown = markdown
+
+    def text(self, value: object) -> str:
+        return md_text(value) if self.markdown else str(value)
+
+    def code(self, value: object) -> str:
+        return md_code(value) if self.markdown else str(value)
+
+
+_TEXT = _Format(markdown=False)
+_MARKDOWN = _Format(markdown=True)
+
+
+def _rollout_lines(step: Step, indent: str, fmt: _Format) -> list[str]:
+    e = fmt.text
+    lines = [f"{indent}rollout: {e(step.strategy)}: {e(step.strategy_reason)}"] if step.strategy else []
     for change in step.rollout.changes if step.rollout else []:
-        lines.append(f"{indent}  {change.title}")
+        lines.append(f"{indent}  {e(change.title)}")
         if change.note:
-            lines += [f"{indent}    {line}" for line in change.note.splitlines()]
+            lines += [f"{indent}    {e(line)}" for line in change.note.splitlines()]
         if change.diff:
             body = change.diff.rstrip("\n").splitlines()
-            if markdown:
-                lines += ["", f"{indent}  ```diff", *(f"{indent}  {line}" for line in body), f"{indent}  ```", ""]
+            if fmt.markdown:  # a fence the diff cannot close, its lines free of controls
+                fenced = md_fence("\n".join(printable(line) for line in body), "diff")
+                lines += ["", *(f"{indent}  {line}" for line in fenced), ""]
             else:
                 lines += [f"{indent}    {line}" for line in body]
     return lines
 
 
-def _hop_lines(plan: UpgradePlan, bullet: str, code: str) -> list[str]:
+def _hop_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
+    e, c = fmt.text, fmt.code
     lines: list[str] = []
     for number, hop in enumerate(plan.hops):
         title = (f"already broken at the current {hop.target} (fix first)" if hop.source is None
@@ -79,20 +101,22 @@ def _hop_lines(plan: UpgradePlan, bullet: str, code: str) -> list[str]:
         count = f"{len(hop.items)} to migrate" if hop.items else "nothing to migrate"
         lines.append(f"{number}. {title}: {count}")
         if hop.strategy and (hop.items or hop.clients):
-            lines.append(f"{' ' * len(bullet)}rollout: {hop.strategy}: {hop.strategy_reason}")
+            lines.append(f"{' ' * len(bullet)}rollout: {e(hop.strategy)}: {e(hop.strategy_reason)}")
         for item in hop.items:
             f = item.finding
-            obj = f.obj.describe() if f.obj else ""
+            obj = e(f.obj.describe()) if f.obj else ""
             suppressed = " (suppressed)" if f.suppressed else ""
-            lines.append(f"{bullet}{code}{f.origin.location()}{code} {obj} [{f.rule}]{suppressed}: {f.message}")
+            lines.append(f"{bullet}{c(f.origin.location())} {obj} {e('[' + f.rule + ']')}{suppressed}: "
+                         f"{e(f.message)}")
             if item.affected:
-                lines.append(f"{' ' * len(bullet)}  affected: {', '.join(item.affected)}")
-        lines += _client_lines(hop.clients, bullet)
+                lines.append(f"{' ' * len(bullet)}  affected: {', '.join(e(a) for a in item.affected)}")
+        lines += _client_lines(hop.clients, bullet, fmt)
     return lines
 
 
-def _client_lines(calls: list[ClientCall], bullet: str) -> list[str]:
+def _client_lines(calls: list[ClientCall], bullet: str, fmt: _Format) -> list[str]:
     """One line per API: the clients still calling it, with their evidence in brackets."""
+    e = fmt.text
     by_api: dict[str, list[ClientCall]] = {}
     for call in calls:
         by_api.setdefault(call.api_version, []).append(call)
@@ -103,51 +127,56 @@ def _client_lines(calls: list[ClientCall], bullet: str) -> list[str]:
         what = f"{api} {', '.join(kinds)}" if kinds else api
         removal = f"removed in {first.removed_in}" if first.removed_in else "deprecated"
         use = f"; use {first.replacement}" if first.replacement else ""
-        lines.append(f"{bullet}clients still calling this API: {what} ({removal}{use}): "
-                     f"{'; '.join(c.describe() for c in group)}")
+        lines.append(f"{bullet}clients still calling this API: {e(what)} ({e(removal + use)}): "
+                     f"{'; '.join(e(c.describe()) for c in group)}")
     return lines
 
 
-def _wave_lines(plan: UpgradePlan, bullet: str, markdown: bool = False) -> list[str]:
+def _wave_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
     if not plan.waves:
         return ["no application API version has clients of an older version: nothing to sequence"]
     lines = []
     for wave in plan.waves:
         lines.append(f"Wave {wave.number}:")
         for step in wave.steps:
-            lines.append(f"{bullet}[{step.action}] {step.text}")
-            lines += _rollout_lines(step, " " * len(bullet), markdown)
+            lines.append(f"{bullet}{fmt.text('[' + step.action + ']')} {fmt.text(step.text)}")
+            lines += _rollout_lines(step, " " * len(bullet), fmt)
     return lines
 
 
-def _shift_lines(plan: UpgradePlan, bullet: str, markdown: bool = False) -> list[str]:
+def _shift_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
     lines = []
     for step in plan.rollouts:
-        lines.append(f"{bullet}{step.text}")
-        lines += _rollout_lines(step, " " * len(bullet), markdown)
+        lines.append(f"{bullet}{fmt.text(step.text)}")
+        lines += _rollout_lines(step, " " * len(bullet), fmt)
     return lines
 
 
-def _hold_lines(plan: UpgradePlan, bullet: str) -> list[str]:
-    return [f"{bullet}{h.api}/{h.version} must stay served and backward-compatible until: "
-            f"{', '.join(h.clients) or '(no clients)'} have moved to {h.api}/{h.newest} "
+def _hold_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
+    e = fmt.text
+    return [f"{bullet}{e(h.api + '/' + h.version)} must stay served and backward-compatible until: "
+            f"{', '.join(e(c) for c in h.clients) or '(no clients)'} have moved to {e(h.api + '/' + h.newest)} "
             f"(retire in wave {h.retire_wave})"
             for h in plan.holds]
 
 
-def _blocker_lines(plan: UpgradePlan, bullet: str, code: str) -> list[str]:
+def _blocker_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
+    e, c = fmt.text, fmt.code
     lines = []
     for b in plan.blockers:
-        lines.append(f"{bullet}{code}{b.origin.location()}{code} [{b.rule}/{b.details.get('blocker')}] {b.message}")
+        lines.append(f"{bullet}{c(b.origin.location())} {e('[' + b.rule + '/' + str(b.details.get('blocker')) + ']')} "
+                     f"{e(b.message)}")
         for evidence in b.details.get("evidence", [])[:3]:
-            lines.append(f"{bullet}  evidence: {evidence['file']}:{evidence['line']} {evidence['text']}")
+            lines.append(f"{bullet}  evidence: {e(str(evidence['file']) + ':' + str(evidence['line']))} "
+                         f"{e(evidence['text'])}")
     return lines
 
 
-def _misc_lines(plan: UpgradePlan, bullet: str) -> list[str]:
+def _misc_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
     lines = []
     if plan.cycles:
-        lines += [f"{bullet}cycle: {' <-> '.join(c)} (one step; every member serves old and new versions at once)"
+        lines += [f"{bullet}cycle: {' <-> '.join(fmt.text(n) for n in c)} "
+                  "(one step; every member serves old and new versions at once)"
                   for c in plan.cycles]
     else:
         lines.append(f"{bullet}no dependency cycles")
@@ -156,18 +185,18 @@ def _misc_lines(plan: UpgradePlan, bullet: str) -> list[str]:
 
 def plan_text(plan: UpgradePlan) -> str:
     lines = [f"Upgrade plan: Kubernetes {plan.current} -> {plan.target}", "", "Cluster hops (minor by minor)"]
-    lines += ["  " + line for line in _hop_lines(plan, "     - ", "")]
+    lines += ["  " + line for line in _hop_lines(plan, "     - ", _TEXT)]
     lines += ["", "Application API waves"]
-    lines += ["  " + line for line in _wave_lines(plan, "     - ")]
+    lines += ["  " + line for line in _wave_lines(plan, "     - ", _TEXT)]
     if plan.rollouts:
-        lines += ["", "Version rollouts in progress", *_shift_lines(plan, "  - ")]
+        lines += ["", "Version rollouts in progress", *_shift_lines(plan, "  - ", _TEXT)]
     if plan.holds:
-        lines += ["", "Old versions to keep serving", *_hold_lines(plan, "  - ")]
+        lines += ["", "Old versions to keep serving", *_hold_lines(plan, "  - ", _TEXT)]
     if plan.clients:
         lines += ["", "Clients seen calling deprecated or removed APIs (audit logs)"]
         lines += [f"  - {c.api_version} ({c.status}{', removed in ' + c.removed_in if c.removed_in else ''}): "
                   f"{c.describe()}" for c in plan.clients]
-    lines += ["", "Cycles", *_misc_lines(plan, "  - ")]
+    lines += ["", "Cycles", *_misc_lines(plan, "  - ", _TEXT)]
     lines += ["", "Workload upgrade order (callees first)"]
     lines += [f"  {n}. {', '.join(layer)}" for n, layer in enumerate(plan.upgrade_layers, 1)]
     if plan.crds:
@@ -179,8 +208,8 @@ def plan_text(plan: UpgradePlan) -> str:
             for version, users in crd.custom_resources.items():
                 lines.append(f"      {version}: {len(users)} custom resource(s): {', '.join(users[:5])}"
                              f"{' ...' if len(users) > 5 else ''}")
-    lines += ["", f"Blockers: {len(plan.blockers)}", *_blocker_lines(plan, "  - ", "")]
-    return "\n".join(lines)
+    lines += ["", f"Blockers: {len(plan.blockers)}", *_blocker_lines(plan, "  - ", _TEXT)]
+    return "\n".join(safe_text(line) for line in lines)  # each element is one line; input escaped
 
 
 def plan_markdown(plan: UpgradePlan) -> str:
@@ -188,23 +217,22 @@ def plan_markdown(plan: UpgradePlan) -> str:
     if plan.blockers:
         lines += [f"**{len(plan.blockers)} blocker(s)** must be resolved first.", ""]
     lines += ["## Cluster hops", ""]
-    for line in _hop_lines(plan, "   - ", "`"):
+    for line in _hop_lines(plan, "   - ", _MARKDOWN):
         lines.append(line)
     lines += ["", "## Application API waves", ""]
-    for line in _wave_lines(plan, "- ", markdown=True):
+    for line in _wave_lines(plan, "- ", _MARKDOWN):
         lines.append(f"### {line.rstrip(':')}" if line.startswith("Wave ") else line)
     if plan.rollouts:
-        lines += ["", "## Version rollouts in progress", "", *_shift_lines(plan, "- ", markdown=True)]
+        lines += ["", "## Version rollouts in progress", "", *_shift_lines(plan, "- ", _MARKDOWN)]
     if plan.holds:
-        lines += ["", "## Old versions to keep serving", "", *_hold_lines(plan, "- ")]
+        lines += ["", "## Old versions to keep serving", "", *_hold_lines(plan, "- ", _MARKDOWN)]
     if plan.clients:
         lines += ["", "## Clients seen calling deprecated or removed APIs", ""]
-        lines += [f"- `{c.api_version}` ({c.status}{', removed in ' + c.removed_in if c.removed_in else ''}): "
-                  f"{c.describe()}" for c in plan.clients]
-    lines += ["", "## Cycles", "", *_misc_lines(plan, "- ")]
+        lines += [f"- {md_code(c.api_version)} ({md_text(c.status)}"
+                  f"{', removed in ' + md_text(c.removed_in) if c.removed_in else ''}): "
+                  f"{md_text(c.describe())}" for c in plan.clients]
+    lines += ["", "## Cycles", "", *_misc_lines(plan, "- ", _MARKDOWN)]
     lines += ["", "## Workload upgrade order (callees first)", ""]
-    lines += [f"{n}. {', '.join(f'`{u}`' for u in layer)}" for n, layer in enumerate(plan.upgrade_layers, 1)]
-    lines += ["", "## Blockers", ""] + (_blocker_lines(plan, "- ", "`") or ["None."])
+    lines += [f"{n}. {', '.join(md_code(u) for u in layer)}" for n, layer in enumerate(plan.upgrade_layers, 1)]
+    lines += ["", "## Blockers", ""] + (_blocker_lines(plan, "- ", _MARKDOWN) or ["None."])
     return "\n".join(lines) + "\n"
-
-

@@ -116,9 +116,10 @@ def text_lines(result: DiffResult) -> list[tuple[str, str]]:
 
 
 def _write_text(result: DiffResult, stream: TextIO, colour: str) -> None:
+    from kcompat.core.escape import safe_text
     from kcompat.report.text import use_colour
 
-    rendered = text_lines(result)
+    rendered = [(safe_text(text), style) for text, style in text_lines(result)]  # each is one line
     if not use_colour(stream, colour):
         stream.write("".join(text + "\n" for text, _style in rendered))
         return

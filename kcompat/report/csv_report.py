@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from kcompat.core.escape import csv_cell
 from kcompat.core.result import CheckResult
 
 COLUMNS = ("path", "line", "column", "document", "severity", "rule", "apiVersion", "kind", "namespace",
@@ -16,7 +17,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return csv_cell(str(value))  # a cell never starts a spreadsheet formula
 
 
 def write_csv(result: CheckResult, stream: TextIO) -> None:

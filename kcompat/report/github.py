@@ -14,6 +14,7 @@ import os
 import posixpath
 from typing import TextIO
 
+from kcompat.core.escape import github_data, github_property, printable
 from kcompat.core.model import Finding, ObjectRef, Severity
 from kcompat.core.result import CheckResult
 
@@ -52,32 +53,26 @@ def full_message(finding: Finding) -> str:
     return f"{label}: {finding.message}" if label else finding.message
 
 
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message (GitHub's rules: % CR LF)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command property value (also : and ,)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+escape_data = github_data  # the runner's escaping, kept under the old names
+escape_property = github_property
 
 
 def annotation(finding: Finding) -> str:
     origin = finding.origin
-    properties = [("file", repo_path(origin.path))]
+    properties = [("file", printable(repo_path(origin.path)))]
     if origin.line is not None:
         properties.append(("line", str(origin.line)))
         if origin.column is not None:
             properties.append(("col", str(origin.column)))
     properties.append(("title", f"kcompat {finding.rule}"))
-    message = full_message(finding)
+    message = printable(full_message(finding))  # input controls shown escaped; the \n below is ours
     extras = []
     if finding.replacement:
-        extras.append(f"replacement: {finding.replacement}")
+        extras.append(f"replacement: {printable(finding.replacement)}")
     if finding.hop:
         extras.append(f"breaks at hop {finding.hop}")
     if origin.template:
-        extras.append(f"template {origin.template}")
+        extras.append(f"template {printable(origin.template)}")
     if extras:
         message += "\n" + "; ".join(extras)
     props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
@@ -89,8 +84,9 @@ def write_github(result: CheckResult, stream: TextIO) -> None:
         if not finding.suppressed:
             stream.write(annotation(finding) + "\n")
     for error in result.input_errors:
-        props = f"file={escape_property(repo_path(error.path))},title={escape_property('kcompat input error')}"
-        stream.write(f"::error {props}::{escape_data(error.reason)}\n")
+        props = (f"file={escape_property(printable(repo_path(error.path)))},"
+                 f"title={escape_property('kcompat input error')}")
+        stream.write(f"::error {props}::{escape_data(printable(error.reason))}\n")
     from kcompat.report.text import summary_line
 
     stream.write(summary_line(result) + "\n")

@@ -7,9 +7,9 @@ file from disk makes no request. Counts carry `data-count` attributes and graph 
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
+from kcompat.core.escape import html_text
 from kcompat.report.migration import NO_HOP, ApiSection, ReportData, hop_text, location_text, object_text
 from kcompat.report.svg_graph import EDGE_COLOUR, EDGE_LEGEND, LEGEND, render_svg
 
@@ -70,7 +70,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri '
 
 
 def _e(value: Any) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    return html_text(value)  # html.escape after replacing the characters XML forbids
 
 
 def _code(value: Any) -> str:

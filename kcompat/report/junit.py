@@ -8,25 +8,23 @@ document without findings. Unreadable inputs are <error>s in a testsuite of thei
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from typing import TextIO
 
+from kcompat.core.escape import xml_chars
 from kcompat.core.model import Finding, ObjectRef, Severity
 from kcompat.core.result import CheckResult
 from kcompat.report.github import object_label
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _clean(element: ET.Element) -> None:
     """Replace characters XML 1.0 cannot carry (controls from binary input) with U+FFFD."""
     for node in element.iter():
         for key, value in node.attrib.items():
-            node.set(key, _NOT_XML.sub("\ufffd", value))
+            node.set(key, xml_chars(value))
         if node.text:
-            node.text = _NOT_XML.sub("\ufffd", node.text)
+            node.text = xml_chars(node.text)
 
 
 def _document_name(document: int | None, refs: tuple[ObjectRef, ...] = ()) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
+from kcompat.core.escape import md_code, md_text
 from kcompat.core.model import Finding
 from kcompat.core.result import CheckResult
 from kcompat.report.github import object_label
@@ -15,17 +16,12 @@ ICONS = {"error": "🔴 error", "warning": "🟡 warning", "info": "🔵 info"}
 
 def cell(text: str) -> str:
     """Text safe inside a table cell: pipes escaped, newlines as <br>, markup characters escaped."""
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
-    return text.replace("\r\n", "\n").replace("\n", "<br>")
+    return md_text(text)
 
 
 def code(text: str) -> str:
     """An inline code span that survives backticks and pipes in the text (for table cells)."""
-    text = text.replace("|", "\\|").replace("\n", " ")
-    fence = "``" if "`" in text else "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+    return md_code(text)
 
 
 def _position(finding: Finding) -> str:

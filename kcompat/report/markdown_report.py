@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kcompat.core.escape import md_fence
 from kcompat.report.markdown_check import ICONS, cell, code
 from kcompat.report.migration import ApiSection, ReportData, hop_text, location_text, object_text
 
@@ -101,7 +102,7 @@ def _graph(data: ReportData) -> list[str]:
     return ["## Dependency graph", "",
             f"{len(graph.get('nodes') or [])} nodes, {len(graph.get('edges') or [])} edges; shown as "
             "`kcompat graph -o mermaid` (uses-api edges and objects without dependencies left out).", "",
-            "```mermaid", data.mermaid.rstrip("\n"), "```", ""]
+            *md_fence(data.mermaid.rstrip("\n"), "mermaid"), ""]  # labels are entity-escaped
 
 
 def _api(section: ApiSection) -> list[str]:

@@ -19,9 +19,9 @@ Layout (a small Sugiyama-style layering, deterministic):
 from __future__ import annotations
 
 from collections import defaultdict
-from html import escape
 from typing import Any
 
+from kcompat.core.escape import html_text
 from kcompat.report.migration import node_label
 
 HIDDEN_EDGES = frozenset({"uses-api"})
@@ -182,7 +182,7 @@ def render_svg(graph: dict[str, Any], plan: dict[str, Any]) -> str:
            f'font-size="12">',
            "<defs>"]
     for name, colour in sorted({"default": "#64748b", **EDGE_COLOUR}.items()):
-        out.append(f'<marker id="arrow-{escape(name)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+        out.append(f'<marker id="arrow-{html_text(name)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
                    f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/>'
                    "</marker>")
     out.append("</defs>")
@@ -192,7 +192,7 @@ def render_svg(graph: dict[str, Any], plan: dict[str, Any]) -> str:
         out.append(f'<rect class="layer" x="{_num(cx - 10)}" y="{PAD}" width="{_num(width + 20)}" '
                    f'height="{_num(HEADER_H + tallest)}" rx="6" fill="{"#f8fafc" if index % 2 else "#f1f5f9"}"/>')
         out.append(f'<text class="layer-title" x="{_num(cx + width / 2)}" y="{PAD + 20}" text-anchor="middle" '
-                   f'font-weight="bold" fill="#334155">{escape(label)}</text>')
+                   f'font-weight="bold" fill="#334155">{html_text(label)}</text>')
     if loose:
         out.append(f'<text class="layer-title" x="{PAD}" y="{_num(loose_top - 12)}" font-weight="bold" '
                    f'fill="#334155">{len(loose)} without dependencies (uses-api edges are not drawn)</text>')
@@ -232,16 +232,16 @@ def render_svg(graph: dict[str, Any], plan: dict[str, Any]) -> str:
             evidence = [evidence]
         lines = [f"{source} -> {target} ({kind})"] + [
             f"{e.get('file')}:{e.get('line')} {e.get('text', '')}" for e in (evidence or [])[:3]]
-        out.append(f'<g class="edge" data-type="{escape(kind)}"><title>{escape(chr(10).join(lines))}</title>'
+        out.append(f'<g class="edge" data-type="{html_text(kind)}"><title>{html_text(chr(10).join(lines))}</title>'
                    f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.4"{dash} '
-                   f'marker-end="url(#arrow-{escape(marker)})"/></g>')
+                   f'marker-end="url(#arrow-{html_text(marker)})"/></g>')
 
     for node in [*(n for col in columns for n in col), *loose]:
         bx, by, bw = boxes[node]
         first, second = labels[node]
         if node in nodes:
             kind = str(nodes[node].get("kind", ""))
-            attrs = f'class="node" data-node="{escape(node)}" data-kind="{escape(kind)}"'
+            attrs = f'class="node" data-node="{html_text(node)}" data-kind="{html_text(kind)}"'
             title = "\n".join([node, *notes.get(node, [])])
         else:
             kind = "unresolved"
@@ -250,12 +250,13 @@ def render_svg(graph: dict[str, Any], plan: dict[str, Any]) -> str:
         fill = FILL.get(kind, "#ffffff")
         dash = ' stroke-dasharray="4 3"' if kind == "unresolved" else ""
         badge = " ★" if any(note.startswith("wave ") for note in notes.get(node, [])) else ""
-        out.append(f"<g {attrs}><title>{escape(title)}</title>"
+        out.append(f"<g {attrs}><title>{html_text(title)}</title>"
                    f'<rect x="{_num(bx)}" y="{_num(by)}" width="{_num(bw)}" height="{NODE_H}" rx="5" '
                    f'fill="{fill}" stroke="#475569"{dash}/>'
                    f'<text x="{_num(bx + 10)}" y="{_num(by + 16)}" font-weight="bold" fill="#0f172a">'
-                   f"{escape(_short(first + badge))}</text>"
-                   f'<text x="{_num(bx + 10)}" y="{_num(by + 32)}" fill="#1e293b">{escape(_short(second))}</text></g>')
+                   f"{html_text(_short(first + badge))}</text>"
+                   f'<text x="{_num(bx + 10)}" y="{_num(by + 32)}" fill="#1e293b">'
+                   f"{html_text(_short(second))}</text></g>")
     out.append("</svg>")
     return "\n".join(out)
 

@@ -11,6 +11,7 @@ import sys
 from itertools import groupby
 from typing import TextIO
 
+from kcompat.core.escape import safe_text
 from kcompat.core.model import Finding, Severity
 from kcompat.core.result import CheckResult
 from kcompat.report.summary import Summary, plural
@@ -94,7 +95,9 @@ def summary_line(result: CheckResult) -> str:
 
 def write_text(result: CheckResult, stream: TextIO | None = None, colour: str = "auto") -> None:
     stream = stream or sys.stdout
-    rendered = lines(result)
+    # every line escaped as a whole: kcompat's lines are single lines without controls, so only
+    # input (names, paths, messages quoting values) can bring a control or a workflow command
+    rendered = [(safe_text(text), style) for text, style in lines(result)]
     if not use_colour(stream, colour):
         stream.write("".join(text + "\n" for text, _style in rendered))
         return
