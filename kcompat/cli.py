@@ -11,6 +11,7 @@ import gc
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from kcompat import __version__
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE
@@ -21,8 +22,17 @@ from kcompat.core.escape import safe_text
 COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report", "diff")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes unrecognised arguments raw: its one-line errors go through safe_text too
+    (subcommand parsers are of the same class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, safe_text(f"{self.prog}: error: {message}") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kcompat",
         description="Find deprecated, removed and not-yet-served Kubernetes APIs before they break.",
         epilog="Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, "

@@ -104,14 +104,14 @@ def assert_markdown(out: str, fences: dict[str, int] | None = None) -> None:
 
 
 _MERMAID_LINE = re.compile(
-    r'^  (?:(?:n|u)\d+(?:\(\[|\[\(|\[/|\(\(|\{\{|\[|>)"[^"`;%\n]*"(?:\]\)|\)\]|/\]|\)\)|\}\}|\])(?::::unresolved)?'
-    r"|(?:n|u)\d+ -\.?->\|[a-z-]+\| (?:n|u)\d+"
+    r'^  (?:(?:n|u)\d+(?:\(\[|\[\(|\[/|\(\(|\{\{|\[|>)"(?:[^"`;%#\n]|#(?:quot|\d+);)*"(?:\]\)|\)\]|/\]|\)\)|\}\}|\])(?::::unresolved)?'
+    r"|(?:n|u)\d+ -\.?->\|[a-z -]+\| (?:n|u)\d+"
     r"|classDef unresolved .*)$")
 
 
 def assert_mermaid(text: str) -> None:
     """Mermaid from `graph -o mermaid`: the header, then only node, edge and classDef lines whose
-    labels carry no quote, backtick, `;` or `%` of their own."""
+    labels carry no quote, backtick, `;`, `#` or `%` but in entity codes."""
     lines = text.split("\n")
     assert lines[0] == "flowchart LR", lines[0]
     bad = [line for line in lines[1:] if not _MERMAID_LINE.match(line)]

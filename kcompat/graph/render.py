@@ -106,7 +106,7 @@ def graph_mermaid(built: ServiceGraph, show_all: bool = False) -> str:
         lines.append(f"  {ids[node]}{left}{_mermaid_text(_label(graph, node))}{right}")
     for source, target, kind, _ in edges:
         arrow = "-.->" if kind in m.SECONDARY_EDGES else "-->"
-        lines.append(f"  {ids[source]} {arrow}|{kind}| {ids[target]}")
+        lines.append(f"  {ids[source]} {arrow}|{_mermaid_text(kind)}| {ids[target]}")
     for index, item in enumerate(built.unresolved):
         if item.source in ids:
             lines.append(f'  u{index}["{_mermaid_text(item.service)}?"]:::unresolved')
