@@ -10,8 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-
-from conftest import CLI, FIXTURES
 from hostile_names import (
     HOSTILE,
     assert_csv,
@@ -23,6 +21,8 @@ from hostile_names import (
     assert_xml,
     file_name,
 )
+
+from conftest import CLI, FIXTURES
 
 CERT_OLD = str(FIXTURES / "corpus/crds/cert-manager-v1.3.1/cert-manager.yaml")
 CERT_NEW = str(FIXTURES / "realworld/cert-manager-v1.7")
