@@ -111,8 +111,10 @@ def test_report_markdown_and_html(run_cli: CLI, inputs: dict[str, Path]) -> None
     page = run_cli(*args, "-o", "html").out
 
     class Collect(HTMLParser):
-        tags: list[str] = []
-        comments: list[str] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.comments: list[str] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             self.tags.append(tag)
