@@ -104,7 +104,8 @@ def assert_markdown(out: str, fences: dict[str, int] | None = None) -> None:
 
 
 _MERMAID_LINE = re.compile(
-    r'^  (?:(?:n|u)\d+(?:\(\[|\[\(|\[/|\(\(|\{\{|\[|>)"(?:[^"`;%#\n]|#(?:quot|\d+);)*"(?:\]\)|\)\]|/\]|\)\)|\}\}|\])(?::::unresolved)?'
+    r'^  (?:(?:n|u)\d+(?:\(\[|\[\(|\[/|\(\(|\{\{|\[|>)'
+    r'"(?:[^"`;%#\n]|#(?:quot|\d+);)*"(?:\]\)|\)\]|/\]|\)\)|\}\}|\])(?::::unresolved)?'
     r"|(?:n|u)\d+ -\.?->\|[a-z -]+\| (?:n|u)\d+"
     r"|classDef unresolved .*)$")
 
