@@ -14,7 +14,7 @@ from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
 from kcompat.commands.options import add_exclude, add_target
-from kcompat.core.escape import safe_text
+from kcompat.core.escape import diff_text, safe_text
 
 
 def add_parser(commands: Any) -> None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     context = fix_context(target)
     report = fix_paths(args.paths, args.exclude, context, write=args.write, templates=args.templates)
     if not args.write:
-        sys.stdout.write("".join(result.diff() for result in report.files))
+        sys.stdout.write(diff_text("".join(result.diff() for result in report.files)))
     _print_report(report, args.write, args.quiet)
     if report.errors:
         return EXIT_USAGE

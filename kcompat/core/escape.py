@@ -4,10 +4,11 @@ Object names, namespaces, label values, file names, audit-log user names and use
 names and messages that quote them are attacker-controlled: a pull request can name a file
 `x\\n::error file=a::forged`. Every writer passes such text through the function of its format:
 
-- `printable` (text, stderr): C0/C1 controls, DEL, ESC and the Unicode bidi/line-separator
-  controls shown escaped (`\\n`, `\\x1b`, `\\u202e`), never raw; `text_lines` then neutralises
-  a line that would start with a GitHub Actions workflow command (`::` or `##[`), because the
-  runner executes those on any stdout line, text output included.
+- `printable` (text, stderr; `diff_text` for `fix`'s patch preview): C0/C1 controls, DEL, ESC
+  and the Unicode bidi/line-separator controls shown escaped (`\\n`, `\\x1b`, `\\u202e`), never
+  raw; `text_lines` then neutralises a line that would start with a GitHub Actions workflow
+  command (`::` or `##[`, after leading blanks), because the runner executes those on any
+  stdout line, text output included.
 - `github_data` / `github_property`: the runner's own escaping (actions/toolkit command.ts:
   `%` `\\r` `\\n`, and for properties also `:` `,`), over printable text.
 - `md_text` (Markdown text and table cells), `md_code` (code spans with a fence longer than any
@@ -69,6 +70,17 @@ def text_lines(text: str) -> str:
 def safe_text(text: object) -> str:
     """A one-line value for text output and stderr: printable and not a workflow command."""
     return text_line(printable(text))
+
+
+# as _CONTROL, but tab and the CR of a CRLF line end stay (content of a patch)
+_CONTROL_IN_DIFF = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                              "\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def diff_text(text: str) -> str:
+    """A unified diff for a terminal or CI log: file content stays as it is (tabs and CRLF too, so
+    it still applies as a patch) but for control characters and lines GitHub Actions would execute."""
+    return text_lines(_CONTROL_IN_DIFF.sub(lambda m: _show(m.group()), text))
 
 
 # -- GitHub workflow commands ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from kcompat.checks.context import CheckContext
 from kcompat.core import limits
+from kcompat.core.escape import printable
 from kcompat.core.textdiff import diff_lines
 from kcompat.core.versions import KubeVersion
 from kcompat.fix.rewrite import Change, Problem, fix_text
@@ -42,7 +43,7 @@ class FileResult:
     def diff(self) -> str:
         if not self.changed:
             return ""
-        return unified_diff(self.original, self.text, self.path)
+        return unified_diff(self.original, self.text, printable(self.path))  # the header is one line
 
 
 @dataclass

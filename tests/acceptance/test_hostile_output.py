@@ -178,3 +178,11 @@ def test_errors_on_stderr_echo_input_escaped(run_cli: CLI, tmp_path: Path, name:
     assert_plain(missing.err)
     assert_plain(run_cli("explain", name, name).err)
     assert_plain(run_cli("check", f"--{name}").err)
+
+
+def test_fix_preview_and_its_messages(run_cli: CLI, inputs: dict[str, Path]) -> None:
+    run = run_cli("fix", str(inputs["manifests"]), "-t", "1.25")
+    assert "+apiVersion: policy/v1" in run.out
+    assert_plain(run.out.replace("\t", " "))  # a patch keeps the file's tabs, nothing else raw
+    assert_plain(run.err)
+    assert "\\x1b[31mred" in run.err

@@ -112,3 +112,7 @@ def test_mermaid_dot_csv_xml() -> None:
     assert escape.csv_cell("=1") == "'=1" and escape.csv_cell("a=1") == "a=1"
     assert escape.xml_chars("a\x00\x1bb\tc") == "a\ufffd\ufffdb\tc"
     assert json.loads(json.dumps(escape.html_text("<a\x00>"))) == "&lt;a\ufffd&gt;"
+
+
+def test_diff_text_keeps_tabs_and_crlf_but_not_commands_or_escapes() -> None:
+    assert escape.diff_text(" a\r\n ::error::x\n+\tb\x1b\r") == " a\r\n \\x3a:error::x\n+\tb\\x1b\\r"
