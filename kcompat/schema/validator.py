@@ -23,11 +23,11 @@ nothing) or a list of Problems whose paths are built in reverse while unwinding.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from kcompat.schema import formats
+from kcompat.schema.goregex import GoPattern, GoRegexError, compile_go
 
 Path = tuple[str | int, ...]
 
@@ -41,7 +41,8 @@ class Problem:
                  known: tuple[str, ...] = ()) -> None:
         self.code = code
         """type, required, enum, format, pattern, range, length, count, unique, unknown,
-        anyOf, oneOf, not."""
+        anyOf, oneOf, not, duplicate (x-kubernetes-list-type set/map; `got` is the value as
+        the API server prints it, `field` the index of the first occurrence)."""
         self.expected = expected
         self.got = got
         self.field = field
@@ -72,6 +73,10 @@ class SchemaError(ValueError):
         self.path = path
         self.message = message
 
+
+# Defaults the API server sets in Go code for list-map keys of built-in kinds (the OpenAPI
+# has no `default` for them): ContainerPort.protocol and ServicePort.protocol are TCP.
+BUILTIN_KEY_DEFAULTS: dict[str, Any] = {"protocol": "TCP"}
 
 _NONE = type(None)
 ANY_TYPES: frozenset[type] = frozenset({str, int, float, bool, dict, list, _NONE})
@@ -278,11 +283,6 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
-def _go_regex(pattern: str) -> str:
-    """RE2 spellings that Python's re writes differently."""
-    return pattern.replace(r"\z", r"\Z")
-
-
 class Compiler:
     """Compiles schemas of one dialect; built-in definitions are resolved through `resolve`.
 
@@ -439,15 +439,28 @@ class Compiler:
             items = self.entry(items_raw, (*path, "items"))
         checks = [_array_check(items)]
         list_type = schema.get("x-kubernetes-list-type")
-        if self.crd and list_type == "set":
-            checks.append(_unique_check("x-kubernetes-list-type: set"))
-        elif self.crd and list_type == "map":
+        if list_type == "set":
+            checks.append(_list_set_check)
+        elif list_type == "map":
             keys = schema.get("x-kubernetes-list-map-keys")
             if isinstance(keys, list) and all(isinstance(key, str) for key in keys) and keys:
-                checks.append(_map_keys_check(tuple(keys)))
+                checks.append(_list_map_check(tuple(keys), self._key_defaults(items_raw, keys)))
         check = _all(checks)
         assert check is not None
         return check if fixed else _guard((list,), check)
+
+    def _key_defaults(self, items_raw: Any, keys: list[str]) -> dict[str, Any]:
+        """Defaults of list-map key fields: the items schema's `default` (CRDs), or for built-in
+        kinds the ones the API server sets in Go code, which the OpenAPI does not carry."""
+        found: dict[str, Any] = {}
+        props = items_raw.get("properties") if isinstance(items_raw, dict) else None
+        for name in keys:
+            sub = props.get(name) if isinstance(props, dict) else None
+            if isinstance(sub, dict) and "default" in sub:
+                found[name] = sub["default"]
+            elif not self.crd and name in BUILTIN_KEY_DEFAULTS:
+                found[name] = BUILTIN_KEY_DEFAULTS[name]
+        return found
 
     def _junctor(self, junctor: str, raw: Any, path: Path) -> Check:
         if junctor == "not":
@@ -511,9 +524,10 @@ class Compiler:
             if not isinstance(pattern, str):
                 raise SchemaError((*path, "pattern"), "pattern must be a string")
             try:
-                compiled = re.compile(_go_regex(pattern))
-            except re.error as error:
-                raise SchemaError((*path, "pattern"), f"pattern does not compile: {error}") from None
+                compiled = compile_go(pattern)
+            except GoRegexError as error:
+                raise SchemaError((*path, "pattern"), f"pattern is not a valid Go (RE2) regular expression: "
+                                  f"{error}") from None
             checks.append(_pattern_check(pattern, compiled))
         bounds = _bounds(schema, path)
         if bounds is not None:
@@ -549,7 +563,7 @@ class _LazyRef:
         return run(entry, value)
 
 
-def _pattern_check(pattern: str, compiled: re.Pattern[str]) -> Check:
+def _pattern_check(pattern: str, compiled: GoPattern) -> Check:
     def check_pattern(value: Any) -> list[Problem] | None:
         if type(value) is str and compiled.search(value) is None:
             return [Problem("pattern", f"a string matching pattern {pattern}", describe_value(value))]
@@ -611,6 +625,8 @@ def _freeze(value: Any) -> Any:
         return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
     if isinstance(value, list):
         return tuple(_freeze(v) for v in value)
+    if type(value) is float and value.is_integer():
+        return ("int", int(value))  # kubectl sends 3.0 as 3
     return (type(value).__name__, value)
 
 
@@ -632,22 +648,110 @@ def _unique_check(why: str) -> Check:
     return check_unique
 
 
-def _map_keys_check(keys: tuple[str, ...]) -> Check:
-    def check_map_keys(value: Any) -> list[Problem] | None:
-        if type(value) is not list:
+def go_value(value: Any, nested: bool = False) -> str:
+    """A value as the API server prints the BadValue of a field error (apimachinery's
+    field.Error): null, %v for numbers and booleans, %q for strings and Go's %#v for maps
+    and lists, e.g. `map[string]interface {}{"containerPort":80, "protocol":"TCP"}`."""
+    if value is None:
+        return "interface {}(nil)" if nested else "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        return _go_float(value)
+    if type(value) is str:
+        return _go_quote(value)
+    if type(value) is dict:
+        inner = ", ".join(f"{_go_quote(str(key))}:{go_value(item, True)}"
+                          for key, item in sorted(value.items(), key=lambda pair: str(pair[0])))
+        return "map[string]interface {}{" + inner + "}"
+    if type(value) is list:
+        return "[]interface {}{" + ", ".join(go_value(item, True) for item in value) + "}"
+    return _go_quote(str(value))
+
+
+def _go_float(value: float) -> str:
+    """A float as the server prints it. kubectl sends an integral float (3.0) as the integer 3,
+    which the server decodes as int64; other values print alike in Go's %v and Python's repr
+    (0.5, 1e-05)."""
+    if value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def _go_quote(text: str) -> str:
+    """Go's %q: double quotes, backslash escapes for quotes, backslashes and control characters."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _list_set_check(value: Any) -> list[Problem] | None:
+    """x-kubernetes-list-type: set. As apiextensions' listtype validation: each value that
+    occurs more than once is reported once, at its second occurrence."""
+    if type(value) is not list or len(value) < 2:
+        return None
+    seen: dict[Any, int] = {}
+    found: list[Problem] | None = None
+    for index, item in enumerate(value):
+        key = _freeze(item)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = index
+        elif first >= 0:
+            seen[key] = -1
+            problem = Problem("duplicate", "unique items (x-kubernetes-list-type: set)", go_value(item),
+                              field=f"{first}")
+            problem.rpath.append(index)
+            found = [problem] if found is None else [*found, problem]
+    return found
+
+
+def _list_map_check(keys: tuple[str, ...], key_defaults: dict[str, Any]) -> Check:
+    """x-kubernetes-list-type: map: the items' key fields (a missing key with a known default
+    counts as that default, as the server sees the defaulted object) are unique."""
+    why = f"unique {', '.join(keys)} (x-kubernetes-list-type: map)"
+
+    def check_list_map(value: Any) -> list[Problem] | None:
+        if type(value) is not list or len(value) < 2:
             return None
         seen: dict[Any, int] = {}
+        found: list[Problem] | None = None
         for index, item in enumerate(value):
-            if type(item) is not dict:
-                continue
-            key = tuple(_freeze(item.get(name)) for name in keys)
-            if key in seen:
-                names = ", ".join(keys)
-                problem = Problem("unique", f"unique {names} (x-kubernetes-list-type: map); "
-                                  f"same as item {seen[key]}", "a duplicate")
+            if item is None:
+                key_map: dict[str, Any] = {}
+            elif type(item) is dict:
+                key_map = {}
+                for name in keys:
+                    if name in item:
+                        key_map[name] = item[name]
+                    elif name in key_defaults:
+                        key_map[name] = key_defaults[name]
+            else:
+                continue  # a type problem, reported by the items' own check
+            key = _freeze(key_map)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = index
+            elif first >= 0:
+                seen[key] = -1
+                problem = Problem("duplicate", why, go_value(key_map), field=f"{first}")
                 problem.rpath.append(index)
-                return [problem]
-            seen[key] = index
-        return None
+                found = [problem] if found is None else [*found, problem]
+        return found
 
-    return check_map_keys
+    return check_list_map
