@@ -109,6 +109,8 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
         if problem.code == "type" and path == ("metadata",):
             continue  # resources.extract reports it (invalid-object)
         if problem.code == "duplicate":
+            if builtin and path[:1] == ("status",):
+                continue  # the server sets status of built-in kinds itself (status.conditions)
             yield _duplicate_value(resource, problem, context, short, builtin)
             continue
         details: dict[str, Any] = {"field": field_path(path), "expected": problem.expected,
@@ -168,7 +170,8 @@ def _duplicate_value(resource: Resource, problem: Problem, context: CheckContext
     else:
         severity = RULES["duplicate-value"]
         note = "the API server rejects it"
-    same = f"same key as item {first}" if first is not None else "a duplicate"
+    noun = "value" if "set" in problem.expected else "key"
+    same = f"same {noun} as item {first}" if first is not None else "a duplicate"
     message = f"{server} ({problem.expected}; {same}; {note}) ({short})"
     details: dict[str, Any] = {"field": field_path(path), "value": problem.got, "expected": problem.expected}
     if first is not None:

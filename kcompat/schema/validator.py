@@ -197,7 +197,8 @@ def _object_check(props: dict[str, Entry], required: tuple[str, ...], nullable_r
     return check_object
 
 
-def _array_check(items: Entry) -> Check:
+def _array_check(items: Entry, unique: Check | None = None) -> Check:
+    """unique: the list-type set/map check, run on lists of two or more items."""
     item_types, item_check, item_mismatch = items
 
     def check_array(value: list[Any]) -> list[Problem] | None:
@@ -213,6 +214,10 @@ def _array_check(items: Entry) -> Check:
                 problems = item_mismatch(item)
             if problems:
                 _prefixed(problems, index)
+                found = problems if found is None else found + problems
+        if unique is not None and len(value) > 1:
+            problems = unique(value)
+            if problems:
                 found = problems if found is None else found + problems
         return found
 
@@ -437,16 +442,15 @@ class Compiler:
                 items = (ANY_TYPES, None, _never)
         else:
             items = self.entry(items_raw, (*path, "items"))
-        checks = [_array_check(items)]
+        unique: Check | None = None
         list_type = schema.get("x-kubernetes-list-type")
         if list_type == "set":
-            checks.append(_list_set_check)
+            unique = _list_set_check
         elif list_type == "map":
             keys = schema.get("x-kubernetes-list-map-keys")
             if isinstance(keys, list) and all(isinstance(key, str) for key in keys) and keys:
-                checks.append(_list_map_check(tuple(keys), self._key_defaults(items_raw, keys)))
-        check = _all(checks)
-        assert check is not None
+                unique = _list_map_check(tuple(keys), self._key_defaults(items_raw, keys))
+        check = _array_check(items, unique)
         return check if fixed else _guard((list,), check)
 
     def _key_defaults(self, items_raw: Any, keys: list[str]) -> dict[str, Any]:
@@ -721,10 +725,31 @@ def _list_set_check(value: Any) -> list[Problem] | None:
     return found
 
 
+_MISSING = object()
+_PLAIN_KEYS = (str, int, float)
+"""Key values compared as they are: Python's equality is the server's for these (80 == 80.0
+as kubectl sends 80.0 as 80; "80" != 80). Other values (bool, lists, maps) go through _freeze."""
+
+
 def _list_map_check(keys: tuple[str, ...], key_defaults: dict[str, Any]) -> Check:
     """x-kubernetes-list-type: map: the items' key fields (a missing key with a known default
-    counts as that default, as the server sees the defaulted object) are unique."""
+    counts as that default, as the server sees the defaulted object) are unique. As
+    apiextensions' listtype validation, each duplicated key is reported once, at its second
+    occurrence; a null item has no key fields."""
     why = f"unique {', '.join(keys)} (x-kubernetes-list-type: map)"
+    defaults = tuple(key_defaults.get(name, _MISSING) for name in keys)
+    plain = _PLAIN_KEYS
+
+    unspecified = tuple(_MISSING for _ in keys)
+
+    def key_of(item: Any) -> Any:
+        if item is None:
+            return unspecified  # a null item has no key fields, like an item without them
+        found = tuple(item.get(name, default) for name, default in zip(keys, defaults, strict=True))
+        for part in found:
+            if part is not _MISSING and type(part) not in plain:
+                return tuple(_freeze(p) if p is not _MISSING else p for p in found)
+        return found
 
     def check_list_map(value: Any) -> list[Problem] | None:
         if type(value) is not list or len(value) < 2:
@@ -732,26 +757,24 @@ def _list_map_check(keys: tuple[str, ...], key_defaults: dict[str, Any]) -> Chec
         seen: dict[Any, int] = {}
         found: list[Problem] | None = None
         for index, item in enumerate(value):
-            if item is None:
-                key_map: dict[str, Any] = {}
-            elif type(item) is dict:
-                key_map = {}
-                for name in keys:
-                    if name in item:
-                        key_map[name] = item[name]
-                    elif name in key_defaults:
-                        key_map[name] = key_defaults[name]
-            else:
+            if item is not None and type(item) is not dict:
                 continue  # a type problem, reported by the items' own check
-            key = _freeze(key_map)
+            key = key_of(item)
             first = seen.get(key)
             if first is None:
                 seen[key] = index
             elif first >= 0:
                 seen[key] = -1
-                problem = Problem("duplicate", why, go_value(key_map), field=f"{first}")
+                shown = {name: part for name, part in zip(keys, key_of_raw(item), strict=True)
+                         if part is not _MISSING}
+                problem = Problem("duplicate", why, go_value(shown), field=f"{first}")
                 problem.rpath.append(index)
                 found = [problem] if found is None else [*found, problem]
         return found
+
+    def key_of_raw(item: Any) -> tuple[Any, ...]:
+        if item is None:
+            return unspecified
+        return tuple(item.get(name, default) for name, default in zip(keys, defaults, strict=True))
 
     return check_list_map
