@@ -129,7 +129,7 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
                            "missing, the API server drops it")
                 origin = _nearest_origin(resource, full)
             else:
-                message = f"{field_path(full)} is required by {where} but missing"
+                message = f"{field_path(full)}: Required value: required by {where} but missing"
                 origin = _nearest_origin(resource, path)
         else:
             got = f", got {got_text}" if got_text is not None else ""
