@@ -4,11 +4,14 @@ Two dialects share one compiler:
 
 - the store's dialect for built-in kinds (scripts/build_schema_store.py normalises upstream):
   type, properties, required, items, additionalProperties, enum, format, `$ref` to a
-  definition name, `x-kubernetes-int-or-string`, `format: quantity`;
+  definition name, `x-kubernetes-int-or-string`, `format: quantity`,
+  `x-kubernetes-list-type: set|map` with `-list-map-keys`;
 - a CRD's openAPIV3Schema (structural or the older v1beta1 shapes): all of the above except
-  `$ref`, plus nullable, pattern, the numeric/length/count bounds, uniqueItems,
-  allOf/anyOf/oneOf/not, x-kubernetes-preserve-unknown-fields, -embedded-resource and
-  -list-type. CEL rules (x-kubernetes-validations) are not evaluated.
+  `$ref`, plus nullable, pattern (Go/RE2 syntax, kcompat.schema.goregex), the
+  numeric/length/count bounds, uniqueItems, allOf/anyOf/oneOf/not,
+  x-kubernetes-preserve-unknown-fields and -embedded-resource. Defaults are applied before
+  validation by the caller (kcompat.schema.defaults); CEL rules (x-kubernetes-validations) are
+  not evaluated.
 
 Semantics follow the API server rather than plain JSON Schema: null is accepted for every
 field that is not required (Go decoding leaves the zero value; CRDs prune it), a required
