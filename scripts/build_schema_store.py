@@ -22,7 +22,9 @@ Normalisation (documented in docs/schema-validation.md):
   (upstream spells Quantity as string-or-integer up to 1.24 and string-or-number after);
 - a `required` marker that a later minor drops is dropped in older minors too (upstream
   corrected markers the API server never enforced; see optional_later);
-- descriptions, patch strategies, list/map types, unions and GVK lists leave the pool.
+- `x-kubernetes-list-type: set` and `map` (with its `x-kubernetes-list-map-keys`, in upstream's
+  order) stay: duplicates are reported (duplicate-value); `atomic`, the default, is dropped;
+- descriptions, patch strategies, unions and GVK lists leave the pool.
 
 Rebuilding from the same artifacts gives identical bytes (tests/test_schema_store.py).
 
@@ -92,6 +94,12 @@ def normalise(schema: Any) -> dict[str, Any]:
                    "x-kubernetes-int-or-string"):
         if schema.get(marker):
             out[marker] = True
+    list_type = schema.get("x-kubernetes-list-type")
+    if list_type == "set":
+        out["x-kubernetes-list-type"] = "set"
+    elif list_type == "map" and schema.get("x-kubernetes-list-map-keys"):
+        out["x-kubernetes-list-type"] = "map"
+        out["x-kubernetes-list-map-keys"] = list(schema["x-kubernetes-list-map-keys"])
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from kcompat.checks.context import CheckContext
 from kcompat.core.model import Finding
 from kcompat.core.rules import CEL, CEL_SKIPPED, severity_of
-from kcompat.schema.crds import Crd, CrdVersion
+from kcompat.schema.crds import Crd, CrdVersion, defaulted_object
 from kcompat.schema.validator import Problem
 from kcompat.sources.resources import Resource
 
@@ -54,7 +54,7 @@ def check_cel(resource: Resource, crd: Crd, version: CrdVersion, problems: list[
         obj = {k: v for k, v in obj.items() if k != "status"}  # reset on create
     settings = context.schema
     minor = settings.version.minor if settings is not None else context.target.minor
-    outcome = evaluate(compiled, _defaulted(version.schema, obj), minor)
+    outcome = evaluate(compiled, _defaulted(version, obj), minor)
     for violation in outcome.violations:
         details: dict[str, Any] = {"field": violation.field, "rule": violation.rule, "crd": crd.name}
         if violation.reason:
@@ -95,16 +95,7 @@ def _has_rules(version: CrdVersion) -> bool:
     return found
 
 
-def _defaulted(schema: dict[str, Any], obj: dict[str, Any]) -> dict[str, Any]:
-    """The object with the schema's defaults applied, as the server does before it validates:
-    by kcompat.schema.defaults when it is there, else by the small defaulter of kcompat.schema.cel."""
-    import importlib
-
-    from kcompat.schema.cel import apply_defaults
-
-    try:
-        apply = getattr(importlib.import_module("kcompat.schema.defaults"), "apply_defaults", apply_defaults)
-    except ImportError:
-        apply = apply_defaults
-    result = apply(schema, obj)
+def _defaulted(version: CrdVersion, obj: dict[str, Any]) -> dict[str, Any]:
+    """The object as the server validates it on create (structural defaults, kcompat.schema.defaults)."""
+    result = defaulted_object(version, obj)
     return result if isinstance(result, dict) else obj

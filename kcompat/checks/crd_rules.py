@@ -68,7 +68,7 @@ def check_custom(resource: Resource, context: CheckContext) -> Iterator[Finding]
         return
     from kcompat.catalog.schema_store import StoreError
     from kcompat.schema.builtin import version_schemas
-    from kcompat.schema.crds import crd_validator
+    from kcompat.schema.crds import crd_validator, defaulted_object
     from kcompat.schema.validator import SchemaError, run
 
     try:
@@ -76,7 +76,10 @@ def check_custom(resource: Resource, context: CheckContext) -> Iterator[Finding]
     except (StoreError, SchemaError):
         object_meta = None
     try:
-        problems = run(crd_validator(version, settings.version.minor, object_meta), resource.obj)
+        # Defaults first, as the API server does: required, oneOf/anyOf and list-map keys see
+        # the defaulted object (a CEL evaluator would take it from defaulted_object too).
+        obj = defaulted_object(version, resource.obj)
+        problems = run(crd_validator(version, settings.version.minor, object_meta), obj)
     except (SchemaError, RecursionError) as error:
         yield Finding("no-schema", RULES["no-schema"],
                       f"the schema of {resource.api_version} in CRD {crd.name} cannot be used: {error}",
@@ -88,7 +91,7 @@ def check_custom(resource: Resource, context: CheckContext) -> Iterator[Finding]
         yield from problem_findings(resource, problems, context,
                                     f"the schema of {resource.api_version} {resource.kind} "
                                     f"(CRD {crd.name})", history=False,
-                                    short=f"CRD {crd.name} {resource.version}")
+                                    short=f"CRD {crd.name} {resource.version}", builtin=False)
     yield from check_cel(resource, crd, version, problems or [], context)
 
 

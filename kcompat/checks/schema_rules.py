@@ -18,14 +18,23 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS
 from kcompat.checks.api_lifecycle import is_custom
 from kcompat.checks.context import CheckContext
-from kcompat.core.model import Finding, Severity
-from kcompat.core.rules import DUPLICATE_KEY, REMOVED_FIELD, SCHEMA, SCHEMA_UNAVAILABLE, UNKNOWN_FIELD, severity_of
+from kcompat.core.model import Finding, Origin, Severity
+from kcompat.core.rules import (
+    DUPLICATE_KEY,
+    DUPLICATE_VALUE,
+    REMOVED_FIELD,
+    SCHEMA,
+    SCHEMA_UNAVAILABLE,
+    UNKNOWN_FIELD,
+    severity_of,
+)
 from kcompat.sources.resources import Resource
 
 if TYPE_CHECKING:
     from kcompat.schema.validator import Problem
 
-RULES = {rule: severity_of(rule) for rule in (SCHEMA, UNKNOWN_FIELD, REMOVED_FIELD, DUPLICATE_KEY, SCHEMA_UNAVAILABLE)}
+RULES = {rule: severity_of(rule) for rule in (SCHEMA, UNKNOWN_FIELD, REMOVED_FIELD, DUPLICATE_KEY, SCHEMA_UNAVAILABLE,
+                                            DUPLICATE_VALUE)}
 _PLAIN_KEY = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$-]*$")
 
 
@@ -83,11 +92,13 @@ def check_schema(resource: Resource, context: CheckContext) -> Iterator[Finding]
 
 
 def problem_findings(resource: Resource, problems: list[Problem], context: CheckContext, where: str,
-                     history: bool, short: str | None = None) -> Iterator[Finding]:
+                     history: bool, short: str | None = None, builtin: bool | None = None) -> Iterator[Finding]:
     """Turn validator problems into findings with field paths and positions.
 
     where names the schema in full ("the 1.31 schema of apps/v1 Deployment"), short in brief.
+    builtin (default: history) says whether the schema is a built-in kind's.
     """
+    builtin = history if builtin is None else builtin
     short = short or where
     settings = context.schema
     version = str(settings.version) if settings is not None else str(context.target)
@@ -100,6 +111,11 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
             continue  # the API server sets status itself; it does not require its fields on input
         if problem.code == "type" and path == ("metadata",):
             continue  # resources.extract reports it (invalid-object)
+        if problem.code == "duplicate":
+            if builtin and path[:1] == ("status",):
+                continue  # the server sets status of built-in kinds itself (status.conditions)
+            yield _duplicate_value(resource, problem, context, short, builtin)
+            continue
         details: dict[str, Any] = {"field": field_path(path), "expected": problem.expected,
                                    "schemaVersion": version}
         got_text = _masked(problem.got) if problem.got is not None and _secret_value(resource, path) else problem.got
@@ -110,16 +126,61 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
             full = (*path, problem.field)
             details["field"] = field_path(full)
             if problem.got == "null":
-                message = f"{field_path(full)} is required by {where} but is null"
-                origin = resource.origin_of(full)
+                # The API server drops a null (CRDs prune it; built-in kinds decode it to the
+                # zero value) and then reports the field as missing: "Required value".
+                message = (f"{field_path(full)}: Required value: required by {where}; null counts as "
+                           "missing, the API server drops it")
+                origin = _nearest_origin(resource, full)
             else:
-                message = f"{field_path(full)} is required by {where} but missing"
-                origin = resource.origin_of(path)
+                message = f"{field_path(full)}: Required value: required by {where} but missing"
+                origin = _nearest_origin(resource, path)
         else:
             got = f", got {got_text}" if got_text is not None else ""
             message = f"{field_path(path)}: expected {problem.expected}{got} ({short})"
-            origin = resource.origin_of(path)
+            origin = _nearest_origin(resource, path)
         yield Finding("schema", RULES["schema"], message, origin, resource.ref(), details=details)
+
+
+def _nearest_origin(resource: Resource, path: tuple[str | int, ...]) -> Origin:
+    """The position of path, or of its nearest parent in the file: a problem may sit inside a
+    value that CRD defaulting added, which has no line of its own."""
+    data: Any = resource.obj
+    for depth, step in enumerate(path):
+        present = (isinstance(step, int) and isinstance(data, list) and 0 <= step < len(data)) or \
+            (isinstance(step, str) and isinstance(data, dict) and step in data)
+        if not present:
+            return resource.origin_of(path[:depth])
+        data = data[step]
+    return resource.origin_of(path)
+
+
+def _duplicate_value(resource: Resource, problem: Problem, context: CheckContext, short: str,
+                     builtin: bool) -> Finding:
+    """x-kubernetes-list-type set/map uniqueness, worded as the API server's field.Duplicate.
+
+    For CRDs the API server rejects the object. Built-in kinds are validated by hand-written Go
+    code that accepts some of these duplicates (containers[].ports only gets a warning since
+    1.26); server-side apply rejects them all ("duplicate entries for key"), so for built-in
+    kinds this is a warning, an error with --strict.
+    """
+    path = problem.path
+    first = int(problem.field) if problem.field is not None and problem.field.isdigit() else None
+    server = f"{field_path(path)}: Duplicate value: {problem.got}"
+    if builtin:
+        severity = lenient_severity(context)
+        note = ("server-side apply rejects it; the API server's own checks of built-in kinds may "
+                "accept it (duplicate containers[].ports only get a warning)")
+    else:
+        severity = RULES["duplicate-value"]
+        note = "the API server rejects it"
+    noun = "value" if "set" in problem.expected else "key"
+    same = f"same {noun} as item {first}" if first is not None else "a duplicate"
+    message = f"{server} ({problem.expected}; {same}; {note}) ({short})"
+    details: dict[str, Any] = {"field": field_path(path), "value": problem.got, "expected": problem.expected}
+    if first is not None:
+        details["firstIndex"] = first
+    return Finding("duplicate-value", severity, message, _nearest_origin(resource, path), resource.ref(),
+                   details=details)
 
 
 def _secret_value(resource: Resource, path: tuple[str | int, ...]) -> bool:

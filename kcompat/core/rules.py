@@ -128,7 +128,8 @@ REQUIRED_VALUE = _declare(
 DUPLICATE_VALUE = _declare(
     "duplicate-value", Severity.ERROR, "Name, key or port given twice",
     "A container, port, volume or Service port name, a list-map key or a set item must be unique "
-    "(field.Duplicate).")
+    "(field.Duplicate). Duplicate list-map keys in built-in kinds are a warning (error with --strict): the "
+    "API server accepts them with a warning, server-side apply rejects them.")
 UNSUPPORTED_VALUE = _declare(
     "unsupported-value", Severity.ERROR, "Value outside the allowed set",
     "A value that is not one of the values the API server supports; the message lists them "

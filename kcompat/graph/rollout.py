@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,7 +277,7 @@ class RolloutAdvisor:
                    "canary": newest, "weights": current, "next_weights": proposed,
                    "steps": [s for s in CANARY_STEPS if s > now]}
         diff = _edit_lines(splitter.resource.origin_of().path, {
-            line: (rf"(weight:\s*){old}\b", rf"\g<1>{new}") for line, (old, new) in edits.items() if line})
+            line: (rf"(weight:\s*){old}\b", str(new)) for line, (old, new) in edits.items() if line})
         title = (f"shift {splitter.resource.kind} {splitter.resource.name}: "
                  + ", ".join(f"{n} {current[n]} -> {proposed[n]}" for n in names)
                  + f"; then continue {' -> '.join(str(s) for s in CANARY_STEPS if s > share) or 'to done'} "
@@ -320,6 +321,11 @@ def _read(path: str) -> str | None:
         return None
 
 
+def _keep_prefix(text: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement: the match's first group, then text taken literally."""
+    return lambda match: match.group(1) + text
+
+
 def _edit_lines(path: str, edits: dict[int, tuple[str, str]]) -> str:
     text = _read(path)
     if text is None or not edits:
@@ -327,7 +333,8 @@ def _edit_lines(path: str, edits: dict[int, tuple[str, str]]) -> str:
     lines = text.splitlines(keepends=True)
     for line, (pattern, replacement) in edits.items():
         if 0 < line <= len(lines):
-            lines[line - 1] = re.sub(pattern, replacement, lines[line - 1], count=1)
+            # the new text is literal (it may come from input): never a replacement template
+            lines[line - 1] = re.sub(pattern, _keep_prefix(replacement), lines[line - 1], count=1)
     return unified(path, text, "".join(lines))
 
 
@@ -383,7 +390,7 @@ def _selector_switch(service: Resource, version: str, title: str) -> Change:
     lines = text.splitlines(keepends=True)
     if "version" in selector:
         line = service.origin_of(("spec", "selector", "version")).line
-        return Change(title, _edit_lines(path, {line or 0: (r"(version:\s*)\S+", rf"\g<1>{version}")}))
+        return Change(title, _edit_lines(path, {line or 0: (r"(version:\s*)\S+", version)}))
     first = next(iter(selector))
     line = service.origin_of(("spec", "selector", first)).line
     if line is None or not lines[line - 1].lstrip().startswith(f"{first}:"):

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import copy
 import datetime
 import hashlib
 import json
@@ -441,45 +440,6 @@ def estimate_work(value: Any, depth: int, measured: tuple[int, int] | None = Non
     count, longest = measured or _measure(value, PER_CALL_LIMIT)
     iterations = count if depth == 0 else min(count ** depth, ITERATION_BUDGET)
     return iterations * max(longest, 1)
-
-
-def apply_defaults(schema: Any, value: Any) -> Any:
-    """value with the schema's `default`s filled in, as the API server defaults before it validates:
-    a property that is missing (or null where the schema is not nullable) takes its default, in
-    objects, list items and map values. Copies only what changes. (kcompat.schema.defaults, when
-    present, is used instead.)"""
-    if not isinstance(schema, dict):
-        return value
-    if isinstance(value, dict):
-        result = value
-        properties = schema.get("properties")
-        if isinstance(properties, dict):
-            for name, sub in properties.items():
-                if not isinstance(sub, dict):
-                    continue
-                current = value.get(name)
-                if "default" in sub and (name not in value or (current is None and sub.get("nullable") is not True)):
-                    current = copy.deepcopy(sub["default"])
-                elif name not in value:
-                    continue
-                updated = apply_defaults(sub, current)
-                if name not in value or updated is not value[name]:
-                    if result is value:
-                        result = dict(value)
-                    result[name] = updated
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            for key, item in value.items():
-                updated = apply_defaults(extra, item)
-                if updated is not item:
-                    if result is value:
-                        result = dict(value)
-                    result[key] = updated
-        return result
-    if isinstance(value, list) and isinstance(schema.get("items"), dict):
-        items = [apply_defaults(schema["items"], item) for item in value]
-        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
-    return value
 
 
 # --------------------------------------------------------------------------- evaluating

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kcompat.core.model import Origin
+from kcompat.schema.defaults import DefaultsNode, compile_defaults, default_object, has_defaults
 from kcompat.schema.validator import ANY_TYPES, Compiler, Entry, Path, Problem, SchemaError, run
 
 CRD_GROUP = "apiextensions.k8s.io"
@@ -368,3 +369,29 @@ def crd_validator(version: CrdVersion, minor: int, object_meta: Entry | None) ->
 
 def _accept(value: Any) -> list[Problem] | None:
     return None
+
+
+_DEFAULTS: dict[str, DefaultsNode | None] = {}
+
+
+def _defaults_of(version: CrdVersion) -> DefaultsNode | None:
+    """The compiled defaulting of a version's schema, None when it declares no default (then
+    nothing changes what validation sees). v1beta1 CRDs that keep unknown fields
+    (preserveUnknownFields: true) are not defaulted by the API server."""
+    key = version.fingerprint
+    if key in _DEFAULTS:
+        return _DEFAULTS[key]
+    node = None
+    if version.schema is not None and not version.preserve_unknown and has_defaults(version.schema):
+        node = compile_defaults(version.schema)
+    _DEFAULTS[key] = node
+    return node
+
+
+def defaulted_object(version: CrdVersion, obj: Any) -> Any:
+    """The custom resource as the API server validates it on create: nulls of non-nullable
+    fields without a default pruned, structural defaults applied (kcompat.schema.defaults).
+    obj itself when the schema has no defaults; obj is never modified. CEL rules are meant to
+    run on this object too."""
+    node = _defaults_of(version)
+    return obj if node is None else default_object(node, obj)

@@ -4,11 +4,14 @@ Two dialects share one compiler:
 
 - the store's dialect for built-in kinds (scripts/build_schema_store.py normalises upstream):
   type, properties, required, items, additionalProperties, enum, format, `$ref` to a
-  definition name, `x-kubernetes-int-or-string`, `format: quantity`;
+  definition name, `x-kubernetes-int-or-string`, `format: quantity`,
+  `x-kubernetes-list-type: set|map` with `-list-map-keys`;
 - a CRD's openAPIV3Schema (structural or the older v1beta1 shapes): all of the above except
-  `$ref`, plus nullable, pattern, the numeric/length/count bounds, uniqueItems,
-  allOf/anyOf/oneOf/not, x-kubernetes-preserve-unknown-fields, -embedded-resource and
-  -list-type. CEL rules (x-kubernetes-validations) are not evaluated.
+  `$ref`, plus nullable, pattern (Go/RE2 syntax, kcompat.schema.goregex), the
+  numeric/length/count bounds, uniqueItems, allOf/anyOf/oneOf/not,
+  x-kubernetes-preserve-unknown-fields and -embedded-resource. Defaults are applied before
+  validation by the caller (kcompat.schema.defaults); CEL rules (x-kubernetes-validations) are
+  not evaluated.
 
 Semantics follow the API server rather than plain JSON Schema: null is accepted for every
 field that is not required (Go decoding leaves the zero value; CRDs prune it), a required
@@ -23,11 +26,11 @@ nothing) or a list of Problems whose paths are built in reverse while unwinding.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from kcompat.schema import formats
+from kcompat.schema.goregex import GoPattern, GoRegexError, compile_go
 
 Path = tuple[str | int, ...]
 
@@ -41,7 +44,8 @@ class Problem:
                  known: tuple[str, ...] = ()) -> None:
         self.code = code
         """type, required, enum, format, pattern, range, length, count, unique, unknown,
-        anyOf, oneOf, not."""
+        anyOf, oneOf, not, duplicate (x-kubernetes-list-type set/map; `got` is the value as
+        the API server prints it, `field` the index of the first occurrence)."""
         self.expected = expected
         self.got = got
         self.field = field
@@ -72,6 +76,10 @@ class SchemaError(ValueError):
         self.path = path
         self.message = message
 
+
+# Defaults the API server sets in Go code for list-map keys of built-in kinds (the OpenAPI
+# has no `default` for them): ContainerPort.protocol and ServicePort.protocol are TCP.
+BUILTIN_KEY_DEFAULTS: dict[str, Any] = {"protocol": "TCP"}
 
 _NONE = type(None)
 ANY_TYPES: frozenset[type] = frozenset({str, int, float, bool, dict, list, _NONE})
@@ -192,7 +200,8 @@ def _object_check(props: dict[str, Entry], required: tuple[str, ...], nullable_r
     return check_object
 
 
-def _array_check(items: Entry) -> Check:
+def _array_check(items: Entry, unique: Check | None = None) -> Check:
+    """unique: the list-type set/map check, run on lists of two or more items."""
     item_types, item_check, item_mismatch = items
 
     def check_array(value: list[Any]) -> list[Problem] | None:
@@ -208,6 +217,10 @@ def _array_check(items: Entry) -> Check:
                 problems = item_mismatch(item)
             if problems:
                 _prefixed(problems, index)
+                found = problems if found is None else found + problems
+        if unique is not None and len(value) > 1:
+            problems = unique(value)
+            if problems:
                 found = problems if found is None else found + problems
         return found
 
@@ -276,11 +289,6 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
-
-
-def _go_regex(pattern: str) -> str:
-    """RE2 spellings that Python's re writes differently."""
-    return pattern.replace(r"\z", r"\Z")
 
 
 class Compiler:
@@ -437,17 +445,29 @@ class Compiler:
                 items = (ANY_TYPES, None, _never)
         else:
             items = self.entry(items_raw, (*path, "items"))
-        checks = [_array_check(items)]
+        unique: Check | None = None
         list_type = schema.get("x-kubernetes-list-type")
-        if self.crd and list_type == "set":
-            checks.append(_unique_check("x-kubernetes-list-type: set"))
-        elif self.crd and list_type == "map":
+        if list_type == "set":
+            unique = _list_set_check
+        elif list_type == "map":
             keys = schema.get("x-kubernetes-list-map-keys")
             if isinstance(keys, list) and all(isinstance(key, str) for key in keys) and keys:
-                checks.append(_map_keys_check(tuple(keys)))
-        check = _all(checks)
-        assert check is not None
+                unique = _list_map_check(tuple(keys), self._key_defaults(items_raw, keys))
+        check = _array_check(items, unique)
         return check if fixed else _guard((list,), check)
+
+    def _key_defaults(self, items_raw: Any, keys: list[str]) -> dict[str, Any]:
+        """Defaults of list-map key fields: the items schema's `default` (CRDs), or for built-in
+        kinds the ones the API server sets in Go code, which the OpenAPI does not carry."""
+        found: dict[str, Any] = {}
+        props = items_raw.get("properties") if isinstance(items_raw, dict) else None
+        for name in keys:
+            sub = props.get(name) if isinstance(props, dict) else None
+            if isinstance(sub, dict) and "default" in sub:
+                found[name] = sub["default"]
+            elif not self.crd and name in BUILTIN_KEY_DEFAULTS:
+                found[name] = BUILTIN_KEY_DEFAULTS[name]
+        return found
 
     def _junctor(self, junctor: str, raw: Any, path: Path) -> Check:
         if junctor == "not":
@@ -511,9 +531,10 @@ class Compiler:
             if not isinstance(pattern, str):
                 raise SchemaError((*path, "pattern"), "pattern must be a string")
             try:
-                compiled = re.compile(_go_regex(pattern))
-            except re.error as error:
-                raise SchemaError((*path, "pattern"), f"pattern does not compile: {error}") from None
+                compiled = compile_go(pattern)
+            except GoRegexError as error:
+                raise SchemaError((*path, "pattern"), f"pattern is not a valid Go (RE2) regular expression: "
+                                  f"{error}") from None
             checks.append(_pattern_check(pattern, compiled))
         bounds = _bounds(schema, path)
         if bounds is not None:
@@ -549,7 +570,7 @@ class _LazyRef:
         return run(entry, value)
 
 
-def _pattern_check(pattern: str, compiled: re.Pattern[str]) -> Check:
+def _pattern_check(pattern: str, compiled: GoPattern) -> Check:
     def check_pattern(value: Any) -> list[Problem] | None:
         if type(value) is str and compiled.search(value) is None:
             return [Problem("pattern", f"a string matching pattern {pattern}", describe_value(value))]
@@ -611,6 +632,8 @@ def _freeze(value: Any) -> Any:
         return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
     if isinstance(value, list):
         return tuple(_freeze(v) for v in value)
+    if type(value) is float and value.is_integer():
+        return ("int", int(value))  # kubectl sends 3.0 as 3
     return (type(value).__name__, value)
 
 
@@ -632,22 +655,129 @@ def _unique_check(why: str) -> Check:
     return check_unique
 
 
-def _map_keys_check(keys: tuple[str, ...]) -> Check:
-    def check_map_keys(value: Any) -> list[Problem] | None:
-        if type(value) is not list:
+def go_value(value: Any, nested: bool = False) -> str:
+    """A value as the API server prints the BadValue of a field error (apimachinery's
+    field.Error): null, %v for numbers and booleans, %q for strings and Go's %#v for maps
+    and lists, e.g. `map[string]interface {}{"containerPort":80, "protocol":"TCP"}`."""
+    if value is None:
+        return "interface {}(nil)" if nested else "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        return _go_float(value)
+    if type(value) is str:
+        return _go_quote(value)
+    if type(value) is dict:
+        inner = ", ".join(f"{_go_quote(str(key))}:{go_value(item, True)}"
+                          for key, item in sorted(value.items(), key=lambda pair: str(pair[0])))
+        return "map[string]interface {}{" + inner + "}"
+    if type(value) is list:
+        return "[]interface {}{" + ", ".join(go_value(item, True) for item in value) + "}"
+    return _go_quote(str(value))
+
+
+def _go_float(value: float) -> str:
+    """A float as the server prints it. kubectl sends an integral float (3.0) as the integer 3,
+    which the server decodes as int64; other values print alike in Go's %v and Python's repr
+    (0.5, 1e-05)."""
+    if value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def _go_quote(text: str) -> str:
+    """Go's %q: double quotes, backslash escapes for quotes, backslashes and control characters."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _list_set_check(value: Any) -> list[Problem] | None:
+    """x-kubernetes-list-type: set. As apiextensions' listtype validation: each value that
+    occurs more than once is reported once, at its second occurrence."""
+    if type(value) is not list or len(value) < 2:
+        return None
+    seen: dict[Any, int] = {}
+    found: list[Problem] | None = None
+    for index, item in enumerate(value):
+        key = _freeze(item)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = index
+        elif first >= 0:
+            seen[key] = -1
+            problem = Problem("duplicate", "unique items (x-kubernetes-list-type: set)", go_value(item),
+                              field=f"{first}")
+            problem.rpath.append(index)
+            found = [problem] if found is None else [*found, problem]
+    return found
+
+
+_MISSING = object()
+_PLAIN_KEYS = (str, int, float)
+"""Key values compared as they are: Python's equality is the server's for these (80 == 80.0
+as kubectl sends 80.0 as 80; "80" != 80). Other values (bool, lists, maps) go through _freeze."""
+
+
+def _list_map_check(keys: tuple[str, ...], key_defaults: dict[str, Any]) -> Check:
+    """x-kubernetes-list-type: map: the items' key fields (a missing key with a known default
+    counts as that default, as the server sees the defaulted object) are unique. As
+    apiextensions' listtype validation, each duplicated key is reported once, at its second
+    occurrence; a null item has no key fields."""
+    why = f"unique {', '.join(keys)} (x-kubernetes-list-type: map)"
+    defaults = tuple(key_defaults.get(name, _MISSING) for name in keys)
+    plain = _PLAIN_KEYS
+
+    unspecified = tuple(_MISSING for _ in keys)
+
+    def key_of(item: Any) -> Any:
+        if item is None:
+            return unspecified  # a null item has no key fields, like an item without them
+        found = tuple(item.get(name, default) for name, default in zip(keys, defaults, strict=True))
+        for part in found:
+            if part is not _MISSING and type(part) not in plain:
+                return tuple(_freeze(p) if p is not _MISSING else p for p in found)
+        return found
+
+    def check_list_map(value: Any) -> list[Problem] | None:
+        if type(value) is not list or len(value) < 2:
             return None
         seen: dict[Any, int] = {}
+        found: list[Problem] | None = None
         for index, item in enumerate(value):
-            if type(item) is not dict:
-                continue
-            key = tuple(_freeze(item.get(name)) for name in keys)
-            if key in seen:
-                names = ", ".join(keys)
-                problem = Problem("unique", f"unique {names} (x-kubernetes-list-type: map); "
-                                  f"same as item {seen[key]}", "a duplicate")
+            if item is not None and type(item) is not dict:
+                continue  # a type problem, reported by the items' own check
+            key = key_of(item)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = index
+            elif first >= 0:
+                seen[key] = -1
+                shown = {name: part for name, part in zip(keys, key_of_raw(item), strict=True)
+                         if part is not _MISSING}
+                problem = Problem("duplicate", why, go_value(shown), field=f"{first}")
                 problem.rpath.append(index)
-                return [problem]
-            seen[key] = index
-        return None
+                found = [problem] if found is None else [*found, problem]
+        return found
 
-    return check_map_keys
+    def key_of_raw(item: Any) -> tuple[Any, ...]:
+        if item is None:
+            return unspecified
+        return tuple(item.get(name, default) for name, default in zip(keys, defaults, strict=True))
+
+    return check_list_map

@@ -37,3 +37,14 @@ def test_wheel_ships_the_knowledge_and_runs_elsewhere(tmp_path: Path) -> None:
     where = subprocess.run([sys.executable, "-c", "import kcompat; print(kcompat.__file__)"],
                            cwd=manifest.parent, env=env, capture_output=True, text=True, check=True)
     assert where.stdout.startswith(str(target))
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    """pyproject lists packages explicitly: a new package missing there installs as a broken wheel."""
+    import tomllib
+
+    from conftest import ROOT
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "kcompat").rglob("__init__.py")}
+    assert found - listed == set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from conftest import FIXTURES, Run
@@ -156,3 +157,13 @@ spec:
     traffic = shift["rollout"]["traffic"]
     assert shift["strategy"] == "canary" and traffic["method"] == "httproute"
     assert traffic["next_weights"] == {"shop-v1": 75, "shop-v2": 25}
+
+
+def test_edit_lines_takes_new_text_literally(tmp_path: Path) -> None:
+    """A version from input with backslashes or group references must not act as a re.sub template."""
+    from kcompat.graph.rollout import _edit_lines
+
+    path = tmp_path / "svc.yaml"
+    path.write_text("spec:\n  selector:\n    version: v1\n")
+    diff = _edit_lines(str(path), {3: (r"(version:\s*)\S+", r"v2\1\g<0>\\")})
+    assert "+    version: v2\\1\\g<0>\\\\" in diff

@@ -13,6 +13,7 @@ from kcompat.core.model import Origin
 from kcompat.schema import cel
 from kcompat.schema.cel import Violation, compile_rules, comprehension_depth, evaluate, normalise_field_path
 from kcompat.schema.crds import parse_crd
+from kcompat.schema.defaults import apply_defaults
 
 CEL = FIXTURES / "realworld" / "cel"
 
@@ -272,7 +273,7 @@ def test_defaults_are_applied_before_rules_run() -> None:
         "type": "object", "properties": {"mode": {"type": "string", "default": "A"}},
         "x-kubernetes-validations": [{"rule": "self.mode == 'A'"}]}}}
     obj = {"spec": {}}
-    assert evaluate(compile_rules(schema), cel.apply_defaults(schema, obj)).violations == []
+    assert evaluate(compile_rules(schema), apply_defaults(schema, obj)).violations == []
     assert obj == {"spec": {}}  # not modified
     assert evaluate(compile_rules(schema), {"spec": {"mode": "B"}}).violations != []
 
@@ -396,6 +397,6 @@ def test_each_crd_version_is_compiled_once() -> None:
                                  "backendRefs": [{"name": "svc", "port": 80}]}]}}
     for _ in range(50):
         assert compile_rules(schema, "test-httproute-v1") is compiled
-        assert evaluate(compiled, cel.apply_defaults(schema, route)).violations == []
+        assert evaluate(compiled, apply_defaults(schema, route)).violations == []
     assert cel.STATS["compiled_rules"] - before["compiled_rules"] == rules
     assert cel.STATS["compiled_schemas"] - before["compiled_schemas"] == 1
