@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hostile_names import (
+from helpers.hostile_names import (
     HOSTILE,
     assert_csv,
     assert_dot,

@@ -10,7 +10,7 @@ import io
 import json
 
 import pytest
-from hostile_names import (
+from helpers.hostile_names import (
     HOSTILE,
     assert_csv,
     assert_json_keeps,
