@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
-from kcompat.commands.options import add_target
+from kcompat.commands.options import Once
 
 FORMATS = ("text", "json", "sarif", "markdown")
 
@@ -53,8 +53,8 @@ def add_chart_arguments(parser: argparse.ArgumentParser) -> None:
                        help="a value for both charts, as helm --set (repeatable), e.g. installCRDs=true")
     group.add_argument("--values", dest="chart_values", action="append", default=[], metavar="FILE",
                        help="a values file for both charts, as helm -f (repeatable)")
-    add_target(group, help="Kubernetes version the charts are rendered for (.Capabilities; default: the newest "
-               "bundled)")
+    group.add_argument("-t", "--target-version", action=Once, help="Kubernetes version the charts are rendered "
+                       "for (.Capabilities; default: the newest bundled)")
 
 
 def chart_options(args: argparse.Namespace) -> Any:
