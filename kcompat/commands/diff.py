@@ -46,13 +46,16 @@ def add_parser(commands: Any) -> None:
     diff.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
 
-def add_chart_arguments(parser: argparse.ArgumentParser) -> None:
-    """How OLD and NEW are rendered when they are Helm charts (diff, plan --crd-upgrade, fix --crd-upgrade)."""
+def add_chart_arguments(parser: argparse.ArgumentParser, target: bool = True) -> None:
+    """How OLD and NEW are rendered when they are Helm charts (diff, plan --crd-upgrade, fix --crd-upgrade);
+    target: also declare -t (commands that have no target version of their own)."""
     group = parser.add_argument_group("OLD and NEW as Helm charts (rendered: crds/ plus templates)")
     group.add_argument("--set", dest="chart_set", action="append", default=[], metavar="KEY=VALUE",
                        help="a value for both charts, as helm --set (repeatable), e.g. installCRDs=true")
     group.add_argument("--values", dest="chart_values", action="append", default=[], metavar="FILE",
                        help="a values file for both charts, as helm -f (repeatable)")
+    if not target:
+        return
     group.add_argument("-t", "--target-version", action=Once, help="Kubernetes version the charts are rendered "
                        "for (.Capabilities; default: the newest bundled)")
 
@@ -61,6 +64,24 @@ def chart_options(args: argparse.Namespace) -> Any:
     from kcompat.engine.crd_sides import ChartOptions
 
     return ChartOptions(tuple(args.chart_values), tuple(args.chart_set))
+
+
+def read_upgrade(args: argparse.Namespace, old_path: str, new_path: str, target: Any) -> tuple[Any, Any]:
+    """OLD's and NEW's CRDs of --crd-upgrade (plan, fix) by name; their unreadable inputs are usage errors."""
+    from kcompat.engine.crd_sides import read_side
+
+    sides = []
+    for path in (old_path, new_path):
+        read = read_side(path, args.exclude, target, chart_options(args))
+        if read.note:
+            print(f"kcompat: warning: {read.note}", file=sys.stderr)
+        for error in read.input_errors:
+            raise UsageError(f"--crd-upgrade {error.path}: {error.reason}")
+        sides.append(read)
+    old, new = sides
+    if not old.crds_by_name():
+        raise UsageError(f"--crd-upgrade: no CustomResourceDefinition found in OLD ({old_path})")
+    return old, new
 
 
 def render_target(args: argparse.Namespace) -> Any:

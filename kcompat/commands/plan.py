@@ -6,8 +6,17 @@ import argparse
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from kcompat.commands.diff import add_chart_arguments
 from kcompat.commands.graph import load_resources, with_clients
-from kcompat.commands.options import add_client_arguments, add_current, add_exclude, add_output, add_paths, add_target
+from kcompat.commands.options import (
+    Once,
+    add_client_arguments,
+    add_current,
+    add_exclude,
+    add_output,
+    add_paths,
+    add_target,
+)
 
 
 def add_parser(commands: Any) -> None:
@@ -18,6 +27,11 @@ def add_parser(commands: Any) -> None:
     add_output(plan, ("text", "json", "markdown"), "text")
     add_exclude(plan)
     add_client_arguments(plan)
+    plan.add_argument("--crd-upgrade", nargs=2, metavar=("OLD", "NEW"), action=Once,
+                      help="also plan an operator upgrade that replaces the CRDs of OLD by NEW's (files, folders or "
+                      "Helm charts, as for `kcompat diff`): which versions must stay served until the custom "
+                      "resources in PATH and the clients have moved, storage migration, then the operator")
+    add_chart_arguments(plan, target=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,10 +44,24 @@ def run(args: argparse.Namespace) -> int:
 
     target, current = versions_of(args, need_current=True)
     catalog = load_catalog()
+    upgrade = None
+    if args.crd_upgrade:
+        from kcompat.commands.diff import read_upgrade
+
+        upgrade = read_upgrade(args, args.crd_upgrade[0], args.crd_upgrade[1], target)
     result, resources, failed = load_resources(args, lifecycle_hops=True)
-    built = build_graph(resources, catalog)
-    failed = with_clients(args, built, resources, target, catalog) or failed
-    plan = make_plan(built, result, CheckContext(catalog, target, current))
+    graph_resources = resources + (_old_crds(upgrade[0], resources) if upgrade else [])
+    built = build_graph(graph_resources, catalog)
+    custom = _held_api_calls(upgrade) if upgrade else ()
+    failed = with_clients(args, built, resources, target, catalog, custom) or failed
+    operator = None
+    if upgrade is not None:
+        from kcompat.plan.operator import operator_hop
+
+        old, new = upgrade
+        operator = operator_hop(built, args.crd_upgrade[0], args.crd_upgrade[1], old.crds_by_name(),
+                                new.crds_by_name(), resources)
+    plan = make_plan(built, result, CheckContext(catalog, target, current), operator)
     if args.output == "json":
         print(render.dumps(render.plan_json(plan)))
     elif args.output == "markdown":
@@ -43,3 +71,28 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         return EXIT_USAGE
     return EXIT_FINDINGS if plan.blockers else EXIT_OK
+
+
+def _old_crds(old: Any, resources: list[Any]) -> list[Any]:
+    """OLD's CRDs that PATH does not define: they join the graph, so their versions are nodes with the
+    custom resources of PATH (instance-of) and the clients that call them."""
+    defined = {r.name for r in resources if r.kind == "CustomResourceDefinition"}
+    return [crd for crd in old.crds() if crd.name not in defined]
+
+
+def _held_api_calls(upgrade: Any) -> list[Any]:
+    """The versions of OLD's CRDs that NEW does not serve, for the audit-log reader (requests to them count)."""
+    from kcompat.clients.audit import CustomVersion
+
+    old, new = (side.crds_by_name() for side in upgrade)
+    found = []
+    for name, crd in old.items():
+        after = new.get(name)
+        storage = after.storage() if after is not None else None
+        plural = name.split(".", 1)[0]
+        for version in crd.versions:
+            now = after.version(version.name) if after is not None else None
+            if version.served and (now is None or not now.served):
+                found.append(CustomVersion(crd.group, version.name, plural, crd.kind,
+                                           f"{crd.group}/{storage}" if storage else None))
+    return found
