@@ -50,9 +50,11 @@ def run(args: argparse.Namespace) -> int:
 
         upgrade = read_upgrade(args, args.crd_upgrade[0], args.crd_upgrade[1], target)
     result, resources, failed = load_resources(args, lifecycle_hops=True)
-    graph_resources = resources + (_old_crds(upgrade[0], resources) if upgrade else [])
-    built = build_graph(graph_resources, catalog)
-    custom = _held_api_calls(upgrade) if upgrade else ()
+    from kcompat.plan.operator import held_custom_versions, old_crds_for_graph
+
+    old_crds = upgrade[0].crds() if upgrade else []
+    built = build_graph(resources + old_crds_for_graph(old_crds, resources), catalog)
+    custom = held_custom_versions(upgrade[0].crds_by_name(), upgrade[1].crds_by_name()) if upgrade else ()
     failed = with_clients(args, built, resources, target, catalog, custom) or failed
     operator = None
     if upgrade is not None:
@@ -72,27 +74,3 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     return EXIT_FINDINGS if plan.blockers else EXIT_OK
 
-
-def _old_crds(old: Any, resources: list[Any]) -> list[Any]:
-    """OLD's CRDs that PATH does not define: they join the graph, so their versions are nodes with the
-    custom resources of PATH (instance-of) and the clients that call them."""
-    defined = {r.name for r in resources if r.kind == "CustomResourceDefinition"}
-    return [crd for crd in old.crds() if crd.name not in defined]
-
-
-def _held_api_calls(upgrade: Any) -> list[Any]:
-    """The versions of OLD's CRDs that NEW does not serve, for the audit-log reader (requests to them count)."""
-    from kcompat.clients.audit import CustomVersion
-
-    old, new = (side.crds_by_name() for side in upgrade)
-    found = []
-    for name, crd in old.items():
-        after = new.get(name)
-        storage = after.storage() if after is not None else None
-        plural = name.split(".", 1)[0]
-        for version in crd.versions:
-            now = after.version(version.name) if after is not None else None
-            if version.served and (now is None or not now.served):
-                found.append(CustomVersion(crd.group, version.name, plural, crd.kind,
-                                           f"{crd.group}/{storage}" if storage else None))
-    return found

@@ -28,6 +28,7 @@ from typing import Any
 
 from kcompat.checks.crd_diff import CrdDef, diff_crds
 from kcompat.checks.crd_usage import who_breaks
+from kcompat.clients.audit import CustomVersion
 from kcompat.core.model import Finding, Origin, Severity
 from kcompat.core.rules import PLAN_BLOCKER
 from kcompat.graph import nodes as m
@@ -125,6 +126,27 @@ class OperatorHop:
                 "findings": [{"rule": f.rule, "severity": f.severity.label, "message": f.message,
                               "file": f.origin.path, "line": f.origin.line, "details": f.details}
                              for f in self.findings]}
+
+
+def old_crds_for_graph(old_crds: list[Resource], resources: list[Resource]) -> list[Resource]:
+    """OLD's CRDs that PATH does not define: they join the graph, so their versions are nodes with the
+    custom resources of PATH (instance-of) and the clients that call them."""
+    defined = {r.name for r in resources if r.kind == "CustomResourceDefinition"}
+    return [crd for crd in old_crds if crd.name not in defined]
+
+
+def held_custom_versions(old: dict[str, CrdDef], new: dict[str, CrdDef]) -> list[CustomVersion]:
+    """The versions OLD serves and NEW does not, for the audit-log reader (requests to them count)."""
+    found = []
+    for hold in _held_versions(old, new):
+        crd = old[hold.crd]
+        names = crd.resource.obj.get("spec", {}).get("names") if isinstance(crd.resource.obj.get("spec"), dict) \
+            else None
+        plural = names.get("plural") if isinstance(names, dict) else None
+        found.append(CustomVersion(crd.group, hold.api_version.rpartition("/")[2],
+                                   plural if isinstance(plural, str) else hold.crd.split(".", 1)[0], crd.kind,
+                                   hold.replacement))
+    return found
 
 
 def _node_of(graph: Any, resource: Resource) -> str:
