@@ -190,6 +190,17 @@ def _problems(change: Change, data: Any) -> Iterator[tuple[tuple[str | int, ...]
             yield at, Severity.WARNING, f"check the value against the new rule {change.new}"
 
 
+def breaking_paths(changes: list[Change], data: Any) -> list[tuple[str, str]]:
+    """(field path in the object, what to change) for every value of data that the changes between two
+    schemas reject or prune: what keeps an object from simply being re-labelled with the other version."""
+    found: dict[str, str] = {}
+    for change in changes:
+        for at, severity, what in _problems(change, data):
+            if severity is Severity.ERROR:
+                found.setdefault(field_path(tuple(str(step) for step in at)) if at else ".", what)
+    return sorted(found.items())
+
+
 def who_breaks(resources: Iterable[Resource], old: dict[str, CrdDef], new: dict[str, CrdDef]) -> list[Finding]:
     """Findings for every custom resource (of a kind in OLD or NEW) that the upgrade breaks or touches."""
     old_kinds = {(crd.group, crd.kind): crd for crd in old.values()}
@@ -308,9 +319,7 @@ def _unserved(resource: Resource, before: CrdDef | None, after: CrdDef, target: 
         goal = after.version(target)
         if source is not None and goal is not None:
             changes = compare_schemas(source.schema, goal.schema, source.preserve_unknown, goal.preserve_unknown)
-            touched = sorted({field_path(tuple(str(s) for s in at)) or "."
-                              for change in changes for at, severity, _ in _problems(change, resource.obj)
-                              if severity is Severity.ERROR})
+            touched = sorted({where for where, _ in breaking_paths(changes, resource.obj)})
             if touched:
                 message += f" and change {', '.join(touched[:8])}{' ...' if len(touched) > 8 else ''} " \
                            f"(they differ between {resource.version} and {target})"
