@@ -3,21 +3,55 @@
 Pure, like kcompat.checks.crd_diff: takes the resources of PATH... and the CRDs of both sides.
 A resource is reported only where the change touches a value it has (or lacks, for a new
 required field or a changed default), at that value's position, with what to change.
+Patterns are matched with RE2, the regular expressions the API server uses (Go's regexp syntax:
+`\\z`, no look-around); the CEL rules (x-kubernetes-validations) NEW adds are evaluated on the
+object (kcompat.schema.cel), so a rule the object fails is an error, one it passes no finding, and
+only rules that cannot be decided from the file (transition rules, over budget) stay warnings.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from kcompat.checks.crd_diff import ABSENT, ITEM, RULES, VALUE, Change, CrdDef, compare_schemas, field_path, json_types
+import re2
+
+from kcompat.checks.crd_diff import (
+    ABSENT,
+    ITEM,
+    RULES,
+    VALUE,
+    Change,
+    CrdDef,
+    CrdVersionDef,
+    compare_schemas,
+    field_path,
+    json_types,
+)
 from kcompat.core.model import Finding, Severity
 from kcompat.sources.resources import Resource
 
 Located = tuple[tuple[str | int, ...], Any]
 _MISSING: Any = object()
 _ROOT_KEYS = frozenset({"apiVersion", "kind", "metadata"})
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # else RE2 writes every bad pattern to stderr
+_PATTERNS: dict[str, Any] = {}
+
+
+def pattern_matches(pattern: str, value: str) -> bool | None:
+    """Whether value matches the schema pattern as the API server matches it (RE2, unanchored search);
+    None when RE2 cannot compile the pattern (the server then rejects the CRD)."""
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        try:
+            compiled = re2.compile(pattern, _RE2_OPTIONS)
+        except re2.error:
+            return None
+        if len(_PATTERNS) < 4096:
+            _PATTERNS[pattern] = compiled
+    return compiled.search(value) is not None
 
 
 def values_at(data: Any, steps: tuple[str, ...], at: tuple[str | int, ...] = ()) -> Iterator[Located]:
@@ -127,10 +161,10 @@ def _problems(change: Change, data: Any) -> Iterator[tuple[tuple[str | int, ...]
             if problem:
                 yield at, Severity.ERROR, problem
         elif rule == "crd-pattern-changed" and isinstance(value, str):
-            try:  # Go's \z (end of text) is Python's \Z
-                matched = re.search(str(node.get("pattern")).replace(r"\z", r"\Z"), value) is not None
-            except re.error:
-                yield at, Severity.WARNING, "the new pattern could not be checked here; check the value by hand"
+            matched = pattern_matches(str(node.get("pattern")), value)
+            if matched is None:
+                yield at, Severity.WARNING, "the new pattern is not a valid RE2 expression (the API server " \
+                    "refuses the CRD); check the value by hand"
                 continue
             if not matched:
                 yield at, Severity.ERROR, f"{value!r} does not match the new pattern {node.get('pattern')}"
@@ -145,8 +179,26 @@ def _problems(change: Change, data: Any) -> Iterator[tuple[tuple[str | int, ...]
             problem = _duplicates(value, node)
             yield at, (Severity.ERROR if problem else Severity.WARNING), (
                 problem or "server-side apply merges this field differently now; check owners of its items")
-        elif rule in ("crd-cel-rule-added", "crd-validation-changed"):
+        elif rule == "crd-cel-rule-added":
+            from kcompat.schema.cel import uses_old_self
+
+            if uses_old_self(str(change.new)):
+                yield at, Severity.WARNING, (f"the new transition rule {change.new} runs only on update (it "
+                                             "compares with the stored object); check the value against it")
+            # other rules are evaluated on the object (_cel_hits)
+        elif rule == "crd-validation-changed":
             yield at, Severity.WARNING, f"check the value against the new rule {change.new}"
+
+
+def breaking_paths(changes: list[Change], data: Any) -> list[tuple[str, str]]:
+    """(field path in the object, what to change) for every value of data that the changes between two
+    schemas reject or prune: what keeps an object from simply being re-labelled with the other version."""
+    found: dict[str, str] = {}
+    for change in changes:
+        for at, severity, what in _problems(change, data):
+            if severity is Severity.ERROR:
+                found.setdefault(field_path(tuple(str(step) for step in at)) if at else ".", what)
+    return sorted(found.items())
 
 
 def who_breaks(resources: Iterable[Resource], old: dict[str, CrdDef], new: dict[str, CrdDef]) -> list[Finding]:
@@ -179,6 +231,7 @@ def who_breaks(resources: Iterable[Resource], old: dict[str, CrdDef], new: dict[
                                             version.preserve_unknown)
         changes = cache[key_of]
         findings.extend(_hits(resource, after, changes, f"{after.name} {resource.version}"))
+        findings.extend(_cel_hits(resource, after, source, version))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -195,6 +248,64 @@ def _hits(resource: Resource, crd: CrdDef, changes: list[Change], label: str) ->
                           "new": None if change.new is ABSENT else change.new})
 
 
+def _rule_texts(schema: Any) -> set[str]:
+    """Every CEL rule text anywhere in a schema."""
+    found: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            rules = node.get("x-kubernetes-validations")
+            if isinstance(rules, list):
+                found |= {str(r.get("rule")) for r in rules if isinstance(r, dict)}
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _cel_hits(resource: Resource, crd: CrdDef, source: CrdVersionDef, version: CrdVersionDef) -> Iterator[Finding]:
+    """NEW's CEL rules that OLD did not have, evaluated on the object as the API server does on create:
+    an error for each rule the object fails (or that fails to evaluate on it)."""
+    schema = version.schema
+    if schema is None or "x-kubernetes-validations" not in json.dumps(schema, default=str):
+        return
+    from kcompat.schema.cel import compile_rules, evaluate
+    from kcompat.schema.defaults import apply_defaults
+
+    compiled = compile_rules(schema, version.fingerprint())
+    if compiled.rule_count == 0:
+        return
+    known = _rule_texts(source.schema)
+    obj: dict[str, Any] = resource.obj
+    if _status_subresource(crd, version) and "status" in obj:
+        obj = {k: v for k, v in obj.items() if k != "status"}  # reset on create
+    defaulted = apply_defaults(schema, obj)
+    outcome = evaluate(compiled, defaulted if isinstance(defaulted, dict) else obj)
+    for violation in outcome.violations:
+        if violation.rule in known:
+            continue  # the object failed it under OLD already: not something the upgrade breaks
+        path = field_path(tuple(str(step) for step in violation.path)) if violation.path else "."
+        how = "fails" if violation.kind == "invalid" else "cannot be evaluated on"
+        yield _found("crd-resource-breaks", Severity.ERROR, resource, crd,
+                     f"{path}: the object {how} NEW's CEL rule {violation.rule}: {violation.message} "
+                     f"(CRD {crd.name} {version.name}: crd-cel-rule-added)", violation.path,
+                     {"change": "crd-cel-rule-added", "path": path, "rule": violation.rule,
+                      "celMessage": violation.message})
+
+
+def _status_subresource(crd: CrdDef, version: CrdVersionDef) -> bool:
+    node: Any = crd.resource.obj
+    for step in version.at:
+        node = node[step] if isinstance(node, dict) and isinstance(step, str) and step in node else \
+            node[step] if isinstance(node, list) and isinstance(step, int) and step < len(node) else None
+    entry = node if isinstance(node, dict) else {}
+    spec = crd.resource.obj.get("spec")
+    subresources = entry.get("subresources") if "subresources" in entry else \
+        spec.get("subresources") if isinstance(spec, dict) else None
+    return isinstance(subresources, dict) and "status" in subresources
+
+
 def _unserved(resource: Resource, before: CrdDef | None, after: CrdDef, target: str | None) -> Finding:
     defined = after.version(resource.version)
     why = "does not define" if defined is None else "no longer serves"
@@ -209,9 +320,7 @@ def _unserved(resource: Resource, before: CrdDef | None, after: CrdDef, target: 
         goal = after.version(target)
         if source is not None and goal is not None:
             changes = compare_schemas(source.schema, goal.schema, source.preserve_unknown, goal.preserve_unknown)
-            touched = sorted({field_path(tuple(str(s) for s in at)) or "."
-                              for change in changes for at, severity, _ in _problems(change, resource.obj)
-                              if severity is Severity.ERROR})
+            touched = sorted({where for where, _ in breaking_paths(changes, resource.obj)})
             if touched:
                 message += f" and change {', '.join(touched[:8])}{' ...' if len(touched) > 8 else ''} " \
                            f"(they differ between {resource.version} and {target})"

@@ -14,13 +14,14 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import IO, Any
 
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.clients.resources import ResourceMap, plural_of
-from kcompat.clients.usage import AUDIT_LOG, ClientsReport, Identity, InputStats, flagged, judge
+from kcompat.clients.usage import AUDIT_LOG, ClientsReport, Identity, InputStats, Verdict, flagged, judge
 from kcompat.core.versions import KubeVersion
 from kcompat.sources.reading import open_input
 
@@ -34,9 +35,26 @@ DEPRECATED = "k8s.io/deprecated"
 REMOVED_RELEASE = "k8s.io/removed-release"
 
 
-def prefilter(catalog: Catalog, target: KubeVersion) -> re.Pattern[bytes]:
-    """A regex that matches every line that could concern an API deprecated or removed at target."""
+@dataclass(frozen=True)
+class CustomVersion:
+    """A version of a custom resource API that a CRD upgrade stops serving (`kcompat plan --crd-upgrade`):
+    requests to it are recorded as removed, whatever the catalog says."""
+
+    group: str
+    version: str
+    resource: str
+    """The plural (objectRef.resource)."""
+    kind: str
+    replacement: str | None
+    """group/version to use instead (NEW's storage version), None when NEW drops the CRD."""
+
+
+def prefilter(catalog: Catalog, target: KubeVersion,
+              custom: Iterable[CustomVersion] = ()) -> re.Pattern[bytes]:
+    """A regex that matches every line that could concern an API deprecated or removed at target
+    (or one of the custom resource versions given)."""
     tokens = {DEPRECATED.encode(), REMOVED_RELEASE.encode()}
+    tokens |= {b'"' + item.resource.encode() + b'"' for item in custom}
     for api in catalog.apis.values():
         if not flagged(api, target):
             continue
@@ -169,11 +187,12 @@ class AuditReader:
     """Feeds audit events into a ClientsReport."""
 
     def __init__(self, report: ClientsReport, catalog: Catalog, resources: ResourceMap, *,
-                 parse_all: bool = False) -> None:
+                 parse_all: bool = False, custom: Iterable[CustomVersion] = ()) -> None:
         self.report = report
         self.catalog = catalog
         self.resources = resources
-        self.pattern = None if parse_all else prefilter(catalog, report.target)
+        self.custom = {(c.group, c.version, c.resource): c for c in custom}
+        self.pattern = None if parse_all else prefilter(catalog, report.target, self.custom.values())
 
     def read(self, path: str) -> InputStats:
         stats = InputStats(path, AUDIT_LOG)
@@ -249,7 +268,11 @@ class AuditReader:
                 stats.bad_line(number, "deprecation annotation without objectRef.apiVersion")
             return
         api = self.resources.lookup(group, version, resource, subresource)
-        verdict = judge(api, self.report.target, self.catalog, annotated=annotated, removed_release=removed)
+        custom = self.custom.get((group, version, resource))
+        if custom is not None:
+            verdict: Verdict | None = Verdict("removed", None, None, custom.replacement, ("crd-upgrade",))
+        else:
+            verdict = judge(api, self.report.target, self.catalog, annotated=annotated, removed_release=removed)
         if verdict is None:
             return
         user = event.get("user")
@@ -267,7 +290,8 @@ class AuditReader:
                 and len(client.impersonated) < 16:
             client.impersonated.add(impersonated["username"])
         api_version = f"{group}/{version}" if group else version
-        usage = client.usage(api_version, api.kind if api is not None else None, verdict)
+        kind = custom.kind if custom is not None else api.kind if api is not None else None
+        usage = client.usage(api_version, kind, verdict)
         usage.resources.add(f"{resource}/{subresource}" if subresource else resource)
         verb = event.get("verb")
         if isinstance(verb, str):

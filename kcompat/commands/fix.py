@@ -13,7 +13,8 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, target_and_current
-from kcompat.commands.options import add_exclude, add_target
+from kcompat.commands.diff import add_chart_arguments
+from kcompat.commands.options import Once, add_exclude, add_target
 from kcompat.core.escape import diff_text, safe_text
 
 
@@ -28,6 +29,12 @@ def add_parser(commands: Any) -> None:
                      help="in Helm templates, rewrite literal apiVersion lines that need nothing else")
     add_exclude(fix)
     fix.add_argument("-q", "--quiet", action="store_true", help="no notes, only problems")
+    fix.add_argument("--crd-upgrade", nargs=2, metavar=("OLD", "NEW"), action=Once,
+                     help="instead of Kubernetes APIs, move custom resources written in a version OLD's CRDs serve "
+                     "and NEW's do not to NEW's storage version, where the versions' schemas allow it (OLD and NEW "
+                     "as for `kcompat diff`: files, folders or Helm charts); the others are listed with the fields "
+                     "to change by hand")
+    add_chart_arguments(fix, target=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,7 +44,18 @@ def run(args: argparse.Namespace) -> int:
     if "-" in args.paths:
         raise UsageError("fix works on files, not stdin (-)")
     context = fix_context(target)
-    report = fix_paths(args.paths, args.exclude, context, write=args.write, templates=args.templates)
+    fixer = None
+    if args.crd_upgrade:
+        from kcompat.commands.diff import read_upgrade
+        from kcompat.fix.crd_migrate import CrdUpgrade, migrate_text
+
+        old, new = read_upgrade(args, args.crd_upgrade[0], args.crd_upgrade[1], target)
+        upgrade = CrdUpgrade(old.crds_by_name(), new.crds_by_name(), args.crd_upgrade[0], args.crd_upgrade[1])
+
+        def fixer(text: str, path: str) -> Any:
+            return migrate_text(text, path, upgrade)
+
+    report = fix_paths(args.paths, args.exclude, context, write=args.write, templates=args.templates, fixer=fixer)
     if not args.write:
         sys.stdout.write(diff_text("".join(result.diff() for result in report.files)))
     _print_report(report, args.write, args.quiet)

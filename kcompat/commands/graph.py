@@ -30,13 +30,15 @@ def add_parser(commands: Any) -> None:
     add_client_arguments(graph)
 
 
-def with_clients(args: argparse.Namespace, built: Any, resources: list[Any], target: Any, catalog: Any) -> bool:
-    """Add the clients of --audit-log/--clients-json to the graph; True when a source was unreadable."""
+def with_clients(args: argparse.Namespace, built: Any, resources: list[Any], target: Any, catalog: Any,
+                 custom: Any = ()) -> bool:
+    """Add the clients of --audit-log/--clients-json to the graph; True when a source was unreadable.
+    custom: custom resource versions whose requests count too (plan --crd-upgrade)."""
     if not (args.audit_log or args.clients_json):
         return False
     from kcompat.graph.clients import add_clients, load_clients
 
-    loaded = load_clients(args.audit_log, args.clients_json, target, catalog, resources)
+    loaded = load_clients(args.audit_log, args.clients_json, target, catalog, resources, tuple(custom))
     for warning in loaded.warnings:
         print(safe_text(f"kcompat: warning: {warning}"), file=sys.stderr)
     for error in loaded.errors:

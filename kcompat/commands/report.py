@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE, UsageError
+from kcompat.commands.diff import add_chart_arguments
 from kcompat.commands.options import (
     Once,
     OnceFlag,
@@ -33,13 +34,23 @@ def add_parser(commands: Any) -> None:
     add_ignore(report)
     report.add_argument("--skip-schema", action=OnceFlag,
                         help="do not validate resources against the Kubernetes and CRD schemas")
+    report.add_argument("--crd-upgrade", nargs=2, metavar=("OLD", "NEW"), action=Once,
+                        help="add the operator-upgrade hop of `kcompat plan --crd-upgrade OLD NEW` to the plan")
+    add_chart_arguments(report, target=False)
 
 
 def run(args: argparse.Namespace) -> int:
     from kcompat.report.migration import gather
 
-    versions_of(args, need_current=True)
-    data, errors = gather(check_request(args))
+    target, _ = versions_of(args, need_current=True)
+    upgrade = None
+    if args.crd_upgrade:
+        from kcompat.commands.diff import read_upgrade
+        from kcompat.report.migration import CrdUpgrade
+
+        old, new = read_upgrade(args, args.crd_upgrade[0], args.crd_upgrade[1], target)
+        upgrade = CrdUpgrade(args.crd_upgrade[0], args.crd_upgrade[1], old.crds(), new.crds())
+    data, errors = gather(check_request(args), upgrade)
     for path, reason in errors:
         print(safe_text(f"kcompat: error: {path}: {reason}"), file=sys.stderr)
     if args.output == "html":

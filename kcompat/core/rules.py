@@ -215,9 +215,10 @@ _DIFF: list[tuple[str, Severity, str, str]] = [
      "A custom resource in PATH whose CRD is removed in NEW."),
     ("crd-resource-breaks", Severity.ERROR, "A custom resource that NEW rejects or prunes",
      "A custom resource in PATH that NEW rejects or prunes (removed field, wrong type, missing required "
-     "field, value outside the new enum, bounds or pattern)."),
+     "field, value outside the new enum, bounds or pattern, or a new CEL rule it fails)."),
     ("crd-resource-affected", Severity.WARNING, "A custom resource that uses a changed field",
-     "A custom resource in PATH that uses a changed field (default, list type, CEL rule) and should be checked."),
+     "A custom resource in PATH that uses a changed field (default, list type, transition rule) and should be "
+     "checked."),
     ("crd-version-conversion", Severity.INFO, "What converting between two versions of one CRD changes",
      "Between two versions of one CRD: what converting a resource changes (details.change names the rule)."),
 ]

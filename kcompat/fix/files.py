@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kcompat.checks.context import CheckContext
@@ -13,7 +13,7 @@ from kcompat.core import limits
 from kcompat.core.escape import printable
 from kcompat.core.textdiff import diff_lines
 from kcompat.core.versions import KubeVersion
-from kcompat.fix.rewrite import Change, Problem, fix_text
+from kcompat.fix.rewrite import Change, Problem, TextFix, fix_text
 from kcompat.fix.templates import fix_template, is_template
 from kcompat.fix.writer import Snapshot, WriteError, atomic_write, read_snapshot
 from kcompat.sources.discover import Missing, discover
@@ -101,11 +101,16 @@ def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(lines)
 
 
-def fix_file(path: str, context: CheckContext, templates: bool = False) -> FileResult | str:
+Fixer = Callable[[str, str], TextFix]
+"""(text, path) -> the fixed text: API migrations (fix_text) or custom resources (fix/crd_migrate.py)."""
+
+
+def fix_file(path: str, context: CheckContext, templates: bool = False, fixer: Fixer | None = None) -> FileResult | str:
     """The fixed text of one file, or why it cannot be read.
 
     A file that cannot be decoded or is too large is a blocking problem (exit 1): it may hold a
-    removed API that nobody checked."""
+    removed API that nobody checked. fixer replaces the API migrations of fix_text (Helm templates
+    are then left alone)."""
     try:
         snapshot = read_snapshot(path, limits.MAX_FILE_BYTES + 1)
     except OSError as error:
@@ -117,13 +122,17 @@ def fix_file(path: str, context: CheckContext, templates: bool = False) -> FileR
     text = decode(raw)
     if isinstance(text, Undecodable):
         return FileResult(path, "", "", problems=[Problem(None, f"{text.reason}; not checked or fixed")])
+    rewrite: Fixer = fixer or (lambda text, path: fix_text(text, path, context))
     if not bom and not _utf8(raw):
-        probe = fix_text(text, path, context)
+        probe = rewrite(text, path)
         needs = bool(probe.changes) or any(p.blocking for p in probe.problems)
         message = ("has APIs to migrate, but only UTF-8 files are rewritten" if needs
                    else "only UTF-8 files are rewritten")
         return FileResult(path, text, text, problems=[Problem(None, message, needs)])
     result = FileResult(path, text, text, bom, snapshot=snapshot)
+    if is_template(path, text) and fixer is not None:
+        result.problems.append(Problem(None, "Helm template: not parsed as YAML and left alone", False))
+        return result
     if is_template(path, text):
         fixed = fix_template(text, context, rewrite=templates)
         result.text, result.changes, result.problems = fixed.text, fixed.changes, fixed.problems
@@ -131,7 +140,7 @@ def fix_file(path: str, context: CheckContext, templates: bool = False) -> FileR
             result.problems.insert(0, Problem(None, "Helm template: not parsed as YAML and left alone "
                                               "(--templates rewrites literal apiVersion lines)", False))
         return result
-    fixed_text = fix_text(text, path, context)
+    fixed_text = rewrite(text, path)
     result.text, result.changes, result.problems = fixed_text.text, fixed_text.changes, fixed_text.problems
     return result
 
@@ -156,7 +165,7 @@ def _escapes(item: str, argument: str) -> bool:
 
 
 def fix_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContext, *, write: bool,
-              templates: bool = False) -> FixReport:
+              templates: bool = False, fixer: Fixer | None = None) -> FixReport:
     report = FixReport()
     seen: set[str] = set()
     for argument in paths:
@@ -167,7 +176,7 @@ def fix_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
             if item in seen:
                 continue
             seen.add(item)
-            result = fix_file(item, context, templates)
+            result = fix_file(item, context, templates, fixer)
             if isinstance(result, str):
                 report.errors.append((item, result))
                 continue

@@ -8,6 +8,7 @@ when unset) is joined to that workload's node instead of getting a node of its o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kcompat.catalog.lifecycle import Catalog
+from kcompat.clients.audit import CustomVersion
 from kcompat.clients.usage import ApiUsage, Client, ClientsReport, Identity
 from kcompat.core import limits
 from kcompat.core.versions import KubeVersion, VersionError
@@ -123,8 +125,9 @@ def read_clients_json(path: str) -> Any:
 
 
 def load_clients(audit_logs: Sequence[str], clients_json: Sequence[str], target: KubeVersion, catalog: Catalog,
-                 resources: Iterable[Resource]) -> LoadedClients:
-    """The client usages of the given sources, joined to the workloads of resources."""
+                 resources: Iterable[Resource], custom: Sequence[CustomVersion] = ()) -> LoadedClients:
+    """The client usages of the given sources, joined to the workloads of resources; requests to the
+    custom resource versions in custom (versions a CRD upgrade stops serving) are recorded too."""
     loaded = LoadedClients()
     reports: list[ClientsReport] = []
     if audit_logs:
@@ -132,7 +135,7 @@ def load_clients(audit_logs: Sequence[str], clients_json: Sequence[str], target:
         from kcompat.clients.resources import resource_map
 
         report = ClientsReport(target)
-        reader = AuditReader(report, catalog, resource_map())
+        reader = AuditReader(report, catalog, resource_map(), custom=custom)
         for path in audit_logs:
             reader.read(path)
         for stats in report.inputs:
@@ -160,7 +163,8 @@ def _edge_attrs(usage: ClientUsage) -> dict[str, Any]:
     return {"observed": True, "source": usage.source, "reliability": usage.reliability,
             "requests": usage.requests, "first_seen": usage.first_seen, "last_seen": usage.last_seen,
             "status": usage.status, "removed_in": usage.removed_in, "replacement": usage.replacement,
-            "kinds": list(usage.kinds), "clients": [usage.node_id], "identities": [_who(usage)]}
+            "kinds": list(usage.kinds), "clients": [usage.node_id], "identities": [_who(usage)],
+            "api_version": usage.api_version}
 
 
 def _who(usage: ClientUsage) -> str:
@@ -173,8 +177,14 @@ def _who(usage: ClientUsage) -> str:
 def add_clients(built: ServiceGraph, usages: Iterable[ClientUsage]) -> None:
     """Client nodes (or their workloads) and observed uses-api edges to the built-in API nodes."""
     graph = built.graph
+    crd_versions = {data["name"]: node for node, data in graph.nodes(data=True) if data.get("kind") == m.CRD_VERSION}
     for usage in usages:
-        if usage.api_node not in graph:
+        # a custom resource version the graph knows (a CRD in the input): the client's edge goes to it
+        custom = [crd_versions[f"{usage.api_version} {kind}"] for kind in usage.kinds
+                  if f"{usage.api_version} {kind}" in crd_versions]
+        if custom:
+            usage = dataclasses.replace(usage, api_node=custom[0])
+        elif usage.api_node not in graph:
             group, _, version = usage.api_version.rpartition("/")
             graph.add_node(usage.api_node, kind=m.BUILTIN_API, name=usage.api_version, namespace=None,
                            group=group, version=version)
@@ -248,8 +258,9 @@ def client_calls(graph: Any) -> list[ClientCall]:
         if not data.get("observed"):
             continue
         identities = tuple(data.get("identities") or ())
+        api_version = data.get("api_version") or graph.nodes[api_node]["name"]
         calls.append(ClientCall(
-            source, graph.nodes[api_node]["name"], tuple(data.get("kinds") or ()), data.get("status") or "",
+            source, api_version, tuple(data.get("kinds") or ()), data.get("status") or "",
             data.get("removed_in"), data.get("replacement"), data.get("source") or "", data.get("reliability") or "",
             int(data.get("requests") or 0), data.get("first_seen"), data.get("last_seen"), identities,
             tuple(e["text"] for e in data["evidence"])))

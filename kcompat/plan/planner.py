@@ -23,6 +23,7 @@ from kcompat.graph.addresses import version_key
 from kcompat.graph.build import ServiceGraph
 from kcompat.graph.clients import ClientCall, client_calls
 from kcompat.graph.rollout import BLUE_GREEN, CANARY, MANY_CALLERS, ROLLING, Rollout, RolloutAdvisor
+from kcompat.plan.operator import OperatorHop
 
 BLOCKER = PLAN_BLOCKER
 HOP_RULES = frozenset({"removed-api", "deprecated-api"})
@@ -106,6 +107,8 @@ class UpgradePlan:
     """Every observed client of a deprecated or removed API, whatever its removal release."""
     rollouts: list[Step] = field(default_factory=list)
     """Version rollouts already in progress (traffic split between versions behind one Service)."""
+    operator: OperatorHop | None = None
+    """With --crd-upgrade OLD NEW: the operator-upgrade hop (kcompat.plan.operator)."""
 
 
 # -- dependency graph and layers ------------------------------------------------------------
@@ -413,8 +416,10 @@ def cluster_hops(graph: Any, result: CheckResult, current: KubeVersion, target: 
     return plan_hops
 
 
-def make_plan(built: ServiceGraph, result: CheckResult, context: CheckContext) -> UpgradePlan:
-    """The plan from the graph and one engine result made with lifecycle_hops."""
+def make_plan(built: ServiceGraph, result: CheckResult, context: CheckContext,
+              operator: OperatorHop | None = None) -> UpgradePlan:
+    """The plan from the graph and one engine result made with lifecycle_hops (and the operator-upgrade
+    hop of --crd-upgrade, whose blockers join the plan's)."""
     graph = built.graph
     assert context.current is not None
     deps = dependency_graph(graph)
@@ -428,6 +433,8 @@ def make_plan(built: ServiceGraph, result: CheckResult, context: CheckContext) -
             blockers.append(_blocker(graph, item.source, f"{item.source} is written in {item.value}, which "
                                      f"CustomResourceDefinition {item.service} does not define",
                                      "crd-version-unserved", [item.evidence.to_json()], item.evidence.to_json()))
+    if operator is not None:
+        blockers += operator.blockers
     blockers.sort(key=Finding.sort_key)
     calls = client_calls(graph)
     plan_hops = cluster_hops(graph, result, context.current, context.target)
@@ -441,7 +448,7 @@ def make_plan(built: ServiceGraph, result: CheckResult, context: CheckContext) -
         hop.strategy, hop.strategy_reason = _hop_strategy(graph, hop, context, advisor)
     rollouts = _rollouts_in_progress(graph, advisor, {n for w in waves for s in w.steps for n in s.nodes})
     return UpgradePlan(context.current, context.target, plan_hops, waves, holds,
-                       cycles, layers, crds, blockers, calls, rollouts)
+                       cycles, layers, crds, blockers, calls, rollouts, operator)
 
 
 def _advise(step: Step, rollout: Rollout) -> None:

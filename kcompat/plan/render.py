@@ -48,6 +48,7 @@ def plan_json(plan: UpgradePlan) -> dict[str, Any]:
         "blockers": [_finding_json(b) for b in plan.blockers],
         "clients": [c.to_json() for c in plan.clients],
         "rollouts": [_step_json(s) for s in plan.rollouts],
+        "operator": plan.operator.to_json() if plan.operator is not None else None,
     }
 
 
@@ -144,6 +145,37 @@ def _wave_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
     return lines
 
 
+def _operator_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
+    """The operator-upgrade hop of --crd-upgrade: its numbered steps, each with what it concerns."""
+    e, c = fmt.text, fmt.code
+    hop = plan.operator
+    if hop is None:
+        return []
+    indent = " " * len(bullet)
+    state = "ready" if hop.ready else "blocked until the held versions are no longer used"
+    lines = [f"{c(hop.old)} -> {c(hop.new)}: {len(hop.crds)} CRD(s), "
+             f"{len(hop.held)} version(s) NEW no longer serves; {state}",
+             f"rollout: {e(hop.strategy)}: {e(hop.strategy_reason)}"]
+    if fmt.markdown:  # markdown: paragraphs, then the numbered list
+        lines = [lines[0], "", lines[1], ""]
+    for number, step in enumerate(hop.steps, 1):
+        done = " (nothing to do)" if step.done else ""
+        lines.append(f"{number}. [{step.action}]{done} {e(step.text)}")
+        item = indent + ("- " if fmt.markdown else "")
+        lines += [f"{item}{e(line)}" for line in step.details[:20]]
+        if len(step.details) > 20:
+            lines.append(f"{item}... and {len(step.details) - 20} more")
+    errors = [f for f in hop.findings if f.severity.label == "error"]
+    if errors:
+        lines.append(f"CRD changes that break objects ({len(errors)}; {c(f'kcompat diff {hop.old} {hop.new}')} "
+                     "tells all):")
+        item = indent + ("- " if fmt.markdown else "")
+        lines += [f"{item}{c(f.origin.location())} [{f.rule}] {e(f.message)}" for f in errors[:10]]
+        if len(errors) > 10:
+            lines.append(f"{item}... and {len(errors) - 10} more")
+    return lines
+
+
 def _shift_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
     lines = []
     for step in plan.rollouts:
@@ -186,6 +218,9 @@ def _misc_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
 def plan_text(plan: UpgradePlan) -> str:
     lines = [f"Upgrade plan: Kubernetes {plan.current} -> {plan.target}", "", "Cluster hops (minor by minor)"]
     lines += ["  " + line for line in _hop_lines(plan, "     - ", _TEXT)]
+    if plan.operator is not None:
+        lines += ["", "Operator upgrade (--crd-upgrade)"]
+        lines += ["  " + line for line in _operator_lines(plan, "     - ", _TEXT)]
     lines += ["", "Application API waves"]
     lines += ["  " + line for line in _wave_lines(plan, "     - ", _TEXT)]
     if plan.rollouts:
@@ -219,6 +254,8 @@ def plan_markdown(plan: UpgradePlan) -> str:
     lines += ["## Cluster hops", ""]
     for line in _hop_lines(plan, "   - ", _MARKDOWN):
         lines.append(line)
+    if plan.operator is not None:
+        lines += ["", "## Operator upgrade", "", *_operator_lines(plan, "   - ", _MARKDOWN)]
     lines += ["", "## Application API waves", ""]
     for line in _wave_lines(plan, "- ", _MARKDOWN):
         lines.append(f"### {line.rstrip(':')}" if line.startswith("Wave ") else line)

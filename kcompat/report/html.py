@@ -158,6 +158,7 @@ def _plan(data: ReportData) -> list[str]:
                        f"<td>{_code(item['replacement']) if item.get('replacement') else 'no replacement API'}</td>"
                        f"<td>{', '.join(_code(a) for a in item.get('affected') or []) or '—'}</td></tr>")
         out.append("</tbody></table>")
+    out += _operator(plan.get("operator"))
     out.append("<h3>Application API waves</h3>")
     waves = plan.get("waves") or []
     if not waves:
@@ -211,6 +212,33 @@ def _plan(data: ReportData) -> list[str]:
             out.append(f"<tr><td>{_code(crd.get('crd'))}</td><td>{_e(versions)}</td><td>{_e(users or '—')}</td></tr>")
         out.append("</tbody></table>")
     out.append("</section>")
+    return out
+
+
+def _operator(hop: dict[str, Any] | None) -> list[str]:
+    """The operator-upgrade hop of --crd-upgrade: its steps in order, then what each held version waits for."""
+    if not hop:
+        return []
+    state = "ready" if hop.get("ready") else "blocked until the held versions are no longer used"
+    out = ["<h3>Operator upgrade</h3>",
+           f"<p>{_code(hop.get('old'))} → {_code(hop.get('new'))}: {len(hop.get('crds') or [])} CRD(s), "
+           f"{len(hop.get('held') or [])} version(s) NEW no longer serves; <strong>{_e(state)}</strong>.</p>",
+           f"<p>Rollout: <strong>{_e(hop.get('strategy'))}</strong>: {_e(hop.get('strategy_reason'))}</p>",
+           "<table><thead><tr><th>step</th><th>action</th><th>what to do</th><th>details</th></tr></thead><tbody>"]
+    for number, step in enumerate(hop.get("steps") or [], 1):
+        done = " <span class=\"meta\">(nothing to do)</span>" if step.get("done") else ""
+        details = "<br>".join(_e(d) for d in (step.get("details") or [])[:20]) or "—"
+        out.append(f"<tr><td>{number}</td><td>{_code(step.get('action'))}{done}</td><td>{_e(step.get('text'))}</td>"
+                   f"<td class=\"mono\">{details}</td></tr>")
+    out.append("</tbody></table>")
+    waiting = [h for h in hop.get("held") or [] if h.get("resources") or h.get("clients")]
+    if waiting:
+        out.append("<p>Versions to keep served until everything has moved:</p><ul>")
+        out += [f"<li>{_code(h['apiVersion'])} {_e(h['kind'])}: "
+                f"{', '.join(_code(r['node']) for r in h.get('resources') or []) or 'no custom resource'}; "
+                f"{', '.join(_code(c['node']) for c in h.get('clients') or []) or 'no client'} "
+                f"→ {_code(h.get('replacement'))}</li>" for h in waiting]
+        out.append("</ul>")
     return out
 
 

@@ -59,6 +59,7 @@ def _plan(data: ReportData) -> list[str]:
                 [code(location_text(i)), cell(object_text(i.get("object") or {})), code(i["rule"]),
                  code(i["replacement"]) if i.get("replacement") else "no replacement API",
                  ", ".join(code(a) for a in i.get("affected") or []) or "—"] for i in items])
+    out += _operator(plan.get("operator"))
     out += ["### Application API waves", ""]
     waves = plan.get("waves") or []
     if not waves:
@@ -93,6 +94,30 @@ def _plan(data: ReportData) -> list[str]:
     out += ["### Workload upgrade order (callees first)", ""]
     layers = plan.get("upgrade_layers") or []
     out += [f"{n}. {', '.join(code(u) for u in layer)}" for n, layer in enumerate(layers, 1)] or ["No workloads."]
+    out.append("")
+    return out
+
+
+def _operator(hop: dict[str, Any] | None) -> list[str]:
+    """The operator-upgrade hop of --crd-upgrade: its steps in order, then what each held version waits for."""
+    if not hop:
+        return []
+    state = "ready" if hop.get("ready") else "blocked until the held versions are no longer used"
+    out = ["### Operator upgrade", "", f"{code(str(hop.get('old')))} → {code(str(hop.get('new')))}: "
+           f"{len(hop.get('crds') or [])} CRD(s), {len(hop.get('held') or [])} version(s) NEW no longer serves; "
+           f"**{state}**.", "",
+           f"Rollout: **{cell(str(hop.get('strategy')))}**: {cell(str(hop.get('strategy_reason')))}", ""]
+    out += _table(["step", "action", "what to do", "details"], ["---:", "---", "---", "---"], [
+        [str(n), code(str(step.get("action"))) + (" (nothing to do)" if step.get("done") else ""),
+         cell(str(step.get("text"))), "<br>".join(cell(str(d)) for d in (step.get("details") or [])[:20]) or "—"]
+        for n, step in enumerate(hop.get("steps") or [], 1)])
+    waiting = [h for h in hop.get("held") or [] if h.get("resources") or h.get("clients")]
+    if waiting:
+        out += ["", "Versions to keep served until everything has moved:", ""]
+        out += [f"- {code(h['apiVersion'])} {cell(h['kind'])}: "
+                f"{', '.join(code(r['node']) for r in h.get('resources') or []) or 'no custom resource'}; "
+                f"{', '.join(code(c['node']) for c in h.get('clients') or []) or 'no client'} "
+                f"→ {code(str(h.get('replacement')))}" for h in waiting]
     out.append("")
     return out
 

@@ -19,6 +19,7 @@ from kcompat import __version__
 
 if TYPE_CHECKING:
     from kcompat.engine.request import CheckRequest
+    from kcompat.sources.resources import Resource
 
 # Rules whose findings are about an API's lifecycle: they get the API's migration instructions.
 LIFECYCLE_RULES = frozenset({"removed-api", "deprecated-api", "not-yet-served", "off-by-default-api"})
@@ -179,6 +180,16 @@ def _sections(check: dict[str, Any], target: Any) -> tuple[list[ApiSection], lis
     return [sections[key] for key in sorted(sections)], others
 
 
+@dataclass(frozen=True)
+class CrdUpgrade:
+    """--crd-upgrade OLD NEW of `kcompat report`: the paths as given and the CRDs read from them."""
+
+    old_path: str
+    new_path: str
+    old_crds: list[Resource]
+    new_crds: list[Resource]
+
+
 def build_report(paths: Sequence[str], check: dict[str, Any], plan: dict[str, Any], graph: dict[str, Any],
                  mermaid: str, target: Any) -> ReportData:
     """Put the three JSON documents together, each check finding marked `fixable` (in a copy)."""
@@ -187,8 +198,9 @@ def build_report(paths: Sequence[str], check: dict[str, Any], plan: dict[str, An
     return ReportData(plan["current"], plan["target"], list(paths), check, plan, graph, mermaid, apis, others)
 
 
-def gather(request: CheckRequest) -> tuple[ReportData, list[tuple[str, str]]]:
-    """Check, graph and plan the inputs from one engine run; (the report, unreadable inputs as (path, reason))."""
+def gather(request: CheckRequest, upgrade: CrdUpgrade | None = None) -> tuple[ReportData, list[tuple[str, str]]]:
+    """Check, graph and plan the inputs from one engine run; (the report, unreadable inputs as (path, reason)).
+    upgrade: OLD's and NEW's CRDs of --crd-upgrade, for the operator-upgrade hop of the plan."""
     from kcompat.catalog.lifecycle import load_catalog
     from kcompat.checks.context import CheckContext
     from kcompat.engine.run import run_keeping
@@ -202,8 +214,18 @@ def gather(request: CheckRequest) -> tuple[ReportData, list[tuple[str, str]]]:
     keep = dataclasses.replace(request, keep_resources=True, lifecycle_hops=True)
     result, resources = run_keeping(keep)
     errors = [(item.path, item.reason) for item in result.input_errors]
-    built = build_graph(resources, catalog)
-    plan = make_plan(built, result, CheckContext(catalog, request.target, request.current))
+    from kcompat.checks.crd_diff import crds_by_name
+
+    operator = None
+    if upgrade is None:
+        built = build_graph(resources, catalog)
+    else:
+        from kcompat.plan.operator import old_crds_for_graph, operator_hop
+
+        built = build_graph(resources + old_crds_for_graph(upgrade.old_crds, resources), catalog)
+        operator = operator_hop(built, upgrade.old_path, upgrade.new_path, crds_by_name(upgrade.old_crds),
+                                crds_by_name(upgrade.new_crds), resources)
+    plan = make_plan(built, result, CheckContext(catalog, request.target, request.current), operator)
     data = build_report(request.paths, result_to_json(result), plan_render.plan_json(plan), render.graph_json(built),
                         render.graph_mermaid(built), request.target)
     return data, errors

@@ -91,9 +91,41 @@ def test_helm_chart_folder_is_read_from_its_crds_folder(run_cli: CLI, tmp_path: 
     assert [f["details"]["crd"] for f in removed] == ["orders.acme.cert-manager.io"]
 
 
-def test_chart_without_crds_folder_is_a_usage_error(run_cli: CLI, tmp_path: Path) -> None:
+def test_chart_that_renders_no_crd_is_a_usage_error(run_cli: CLI, tmp_path: Path) -> None:
     (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: x\nversion: 1.0.0\n")
     run = run_cli("diff", OLD, str(tmp_path))
+    assert run.code == 2 and "renders no CustomResourceDefinition" in run.err and "installCRDs" in run.err
+
+
+def test_chart_templates_that_produce_crds_are_rendered(run_cli: CLI, tmp_path: Path) -> None:
+    """cert-manager's chart ships its CRDs as a template behind `installCRDs`, not in crds/."""
+    chart = tmp_path / "cert-manager"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: cert-manager\nversion: 1.7.0\n")
+    (chart / "values.yaml").write_text("installCRDs: false\n")
+    text = (Path(NEW) / "crd-certificates.yaml").read_text()
+    (chart / "templates/crds.yaml").write_text("{{- if .Values.installCRDs }}\n" + text.replace("{{", "{{`{{`}}")
+                                               + "\n{{- end }}\n")
+    assert run_cli("diff", OLD, str(chart)).code == 2  # renders nothing without the value
+    run = run_cli("diff", OLD, str(chart), "--set", "installCRDs=true", "-o", "json")
+    assert run.code == 1
+    removed = [f for f in run.json()["findings"] if f["rule"] == "crd-removed"]
+    assert len(removed) == 5 and run.json()["summary"]["newCrds"] == 1
+    gone = sorted(f["details"]["version"] for f in run.json()["findings"] if f["rule"] == "crd-version-removed")
+    assert gone == ["v1alpha2", "v1alpha3", "v1beta1"]
+
+
+def test_chart_without_helm_reads_crds_folder_and_says_so(run_cli: CLI, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KCOMPAT_HELM_BACKEND", "none")
+    chart = tmp_path / "cert-manager"
+    shutil.copytree(NEW, chart / "crds")
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: cert-manager\nversion: 1.7.0\n")
+    run = run_cli("diff", OLD, str(chart), "-o", "json")
+    assert run.code == 1 and run.json()["summary"]["byRule"] == {"crd-version-removed": 18}
+    assert "only the chart's crds/ folder was read" in run.err
+    (chart / "crds").rename(tmp_path / "elsewhere")
+    run = run_cli("diff", OLD, str(chart))
     assert run.code == 2 and "without a crds/ folder" in run.err
 
 

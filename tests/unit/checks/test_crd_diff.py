@@ -593,6 +593,24 @@ status:
 """
 
 
+def _cel_rule_failing(crd: Obj) -> None:
+    schema(crd)["properties"]["spec"]["x-kubernetes-validations"] = [
+        {"rule": "self.dnsNames.size() == 1", "message": "exactly one DNS name"}]
+
+
+def _cel_transition_rule(crd: Obj) -> None:
+    schema(crd)["properties"]["spec"]["x-kubernetes-validations"] = [
+        {"rule": "self.commonName == oldSelf.commonName", "message": "commonName is immutable"}]
+
+
+def _pattern_go_syntax(crd: Obj) -> None:
+    spec_props(crd)["commonName"]["pattern"] = r"^[A-Za-z.]+\z"
+
+
+def _pattern_not_re2(crd: Obj) -> None:
+    spec_props(crd)["commonName"]["pattern"] = r"^(?=E)[A-Za-z.]+$"
+
+
 def _usage(mutate: Mutation) -> list[Finding]:
     old, new = real("v1"), real("v1")
     mutate(new)
@@ -607,7 +625,8 @@ USAGE = [
     (_pattern_added, "crd-resource-breaks", "crd-pattern-changed", 6, ".spec.commonName"),
     (_list_type, "crd-resource-breaks", "crd-list-type-changed", 7, ".spec.dnsNames"),
     (_default_added, "crd-resource-affected", "crd-default-changed", 8, ".spec.issuerRef"),
-    (_cel_rule, "crd-resource-affected", "crd-cel-rule-added", 4, ".spec"),
+    (_cel_rule_failing, "crd-resource-breaks", "crd-cel-rule-added", 4, ".spec"),
+    (_cel_transition_rule, "crd-resource-affected", "crd-cel-rule-added", 4, ".spec"),
 ]
 
 
@@ -619,6 +638,26 @@ def test_custom_resource_hit_by_a_schema_change(mutate: Mutation, rule: str, cha
     assert (finding.rule, finding.details["change"], finding.origin.line, finding.details["path"]) == (
         rule, change, line, path)
     assert finding.origin.path == "crs.yaml" and finding.obj is not None and finding.obj.name == "o1"
+
+
+def test_new_cel_rules_are_evaluated_on_the_custom_resource() -> None:
+    (finding,) = _usage(_cel_rule_failing)
+    assert finding.severity is Severity.ERROR and finding.details["rule"] == "self.dnsNames.size() == 1"
+    assert "spec: Invalid value: " in finding.details["celMessage"] and "exactly one DNS name" in finding.message
+    assert _usage(_cel_rule) == []  # two DNS names: the rule holds, nothing breaks
+
+
+def test_a_rule_the_object_already_failed_under_old_is_not_blamed_on_the_upgrade() -> None:
+    old, new = real("v1"), real("v1")
+    _cel_rule_failing(old)
+    _cel_rule_failing(new)
+    assert who_breaks(_resources(ORDER), Side("old.yaml", old).crds, Side("new.yaml", new).crds) == []
+
+
+def test_patterns_are_matched_with_re2_as_the_api_server_does() -> None:
+    assert _usage(_pattern_go_syntax) == []  # \z is RE2's end of text: "Example.COM" matches
+    (finding,) = _usage(_pattern_not_re2)  # look-ahead is not RE2: the server refuses the CRD
+    assert finding.rule == "crd-resource-affected" and "not a valid RE2 expression" in finding.message
 
 
 def test_custom_resource_not_touched_by_a_change_is_not_reported() -> None:

@@ -221,3 +221,28 @@ def test_memory_stays_constant_on_a_stream_of_hundreds_of_megabytes() -> None:
     print(f"peak RSS: 8 MiB stream {small_rss} KiB, 300 MiB stream {big_rss} KiB")
     assert big_rss < small_rss + 16 * 1024, (small_rss, big_rss)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 10 * 1024 * 1024
+
+
+def test_custom_resource_versions_a_crd_upgrade_drops_are_recorded(tmp_path: Path) -> None:
+    """`plan --crd-upgrade`: requests to cert-manager.io/v1alpha2 count as calls to a removed API, with the
+    CRD's kind; the same resource in a version NEW serves, or another resource of the group, does not."""
+    from kcompat.catalog.lifecycle import load_catalog
+    from kcompat.clients.audit import AuditReader, CustomVersion
+    from kcompat.clients.resources import resource_map
+    from kcompat.clients.usage import ClientsReport
+    from kcompat.core.versions import KubeVersion
+
+    log = tmp_path / "audit.log"
+    log.write_text("".join(event(group="cert-manager.io", version=version, resource_=plural) + "\n"
+                           for version, plural in (("v1alpha2", "certificates"), ("v1", "certificates"),
+                                                   ("v1alpha2", "issuers"))))
+    report = ClientsReport(KubeVersion(1, 24))
+    held = CustomVersion("cert-manager.io", "v1alpha2", "certificates", "Certificate", "cert-manager.io/v1")
+    reader = AuditReader(report, load_catalog(), resource_map(), custom=[held])
+    stats = reader.read(str(log))
+    assert stats.matched == 1 and stats.error is None
+    (client,) = report.clients.values()
+    (usage,) = client.apis.values()
+    assert (usage.api_version, usage.kinds, usage.status, usage.replacement) == (
+        "cert-manager.io/v1alpha2", {"Certificate"}, "removed", "cert-manager.io/v1")
+    assert usage.reasons == {"crd-upgrade"}
