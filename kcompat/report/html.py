@@ -10,7 +10,16 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from kcompat.report.migration import NO_HOP, ApiSection, ReportData, hop_text, location_text, object_text
+from kcompat.report.migration import (
+    NO_HOP,
+    ApiSection,
+    ReportData,
+    hop_item_groups,
+    hop_text,
+    location_text,
+    missing_replacement,
+    object_text,
+)
 from kcompat.report.svg_graph import EDGE_COLOUR, EDGE_LEGEND, LEGEND, render_svg
 
 CSS = """
@@ -145,18 +154,26 @@ def _plan(data: ReportData) -> list[str]:
         title = (f"already broken at the current {hop.get('to')}: fix first" if hop.get("from") is None
                  else f"before {hop.get('name')}")
         items = hop.get("items") or []
-        out.append(f"<h4>{number}. {_e(title)} — {len(items) or 'nothing'} to migrate</h4>")
+        groups = hop_item_groups(items)
+        apis = f" ({len(groups)} API{'s' if len(groups) != 1 else ''})" if items else ""
+        out.append(f"<h4>{number}. {_e(title)} — {len(items) or 'nothing'} to migrate{apis}</h4>")
         if not items:
             continue
-        out.append("<table><thead><tr><th>location</th><th>object</th><th>rule</th><th>migrate to</th>"
-                   "<th>affected</th></tr></thead><tbody>")
-        for item in items:
-            obj = item.get("object") or {}
-            out.append(f"<tr><td class=\"mono\">{_e(location_text(item))}</td>"
-                       f"<td>{_e(object_text(obj))} <span class=\"mono\">{_e(obj.get('apiVersion'))}</span></td>"
-                       f"<td>{_severity(item['severity'])} {_code(item['rule'])}</td>"
-                       f"<td>{_code(item['replacement']) if item.get('replacement') else 'no replacement API'}</td>"
-                       f"<td>{', '.join(_code(a) for a in item.get('affected') or []) or '—'}</td></tr>")
+        out.append("<table><thead><tr><th>API</th><th>rule</th><th class=\"num\">objects</th><th>where</th>"
+                   "<th>migrate to</th><th>affected</th></tr></thead><tbody>")
+        for api_version, kind, rule, group in groups:
+            first = group[0]
+            deprecated = next((i["deprecatedAt"] for i in group if i.get("deprecatedAt")), None)
+            where = "<br>".join(f"<span class=\"mono\">{_e(location_text(i))}</span> "
+                                f"{_e(object_text(i.get('object') or {}))}" for i in group)
+            affected = sorted({a for i in group for a in i.get("affected") or []})
+            replacement = (_code(first["replacement"]) if first.get("replacement")
+                           else _e(missing_replacement(rule)))
+            out.append(f"<tr><td>{_code(f'{api_version} {kind}')}"
+                       f"{'<br>deprecated at ' + _e(deprecated) if deprecated else ''}</td>"
+                       f"<td>{_severity(first['severity'])} {_code(rule)}</td><td class=\"num\">{len(group)}</td>"
+                       f"<td>{where}</td><td>{replacement}</td>"
+                       f"<td>{', '.join(_code(a) for a in affected) or '—'}</td></tr>")
         out.append("</tbody></table>")
     out.append("<h3>Application API waves</h3>")
     waves = plan.get("waves") or []
@@ -237,7 +254,7 @@ def _api_section(section: ApiSection) -> list[str]:
     if section.removed_in:
         life.append(f"removed in {section.removed_in}")
     replacement = (f"migrate to {_code(section.replacement)}" if section.replacement
-                   else "no replacement API")
+                   else _e(missing_replacement(None, section.first_served)))
     fix = (f'<span class="fixable">kcompat fix can migrate it to {_code(section.fix_to)}</span>'
            if section.fixable else '<span class="manual">migrate by hand (kcompat fix has no migration for it)</span>')
     out = [f'<div class="api" id="{_e(section.anchor)}"><h3>{_e(section.title)}</h3>',

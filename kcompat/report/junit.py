@@ -16,6 +16,7 @@ from typing import TextIO
 from kcompat.core.model import Finding, ObjectRef, Severity
 from kcompat.core.result import CheckResult
 from kcompat.report.github import object_label
+from kcompat.report.summary import hop_phrase
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -44,7 +45,7 @@ def _failure_text(finding: Finding) -> str:
     if finding.replacement:
         lines.append(f"replacement: {finding.replacement}")
     if finding.hop:
-        lines.append(f"breaks at hop {finding.hop}")
+        lines.append(hop_phrase(finding))
     if finding.origin.template:
         lines.append(f"template: {finding.origin.template}")
     return "\n".join(lines)
