@@ -40,6 +40,7 @@ def to_json(report: ClientsReport) -> dict[str, Any]:
             "source": client.source, "reliability": client.reliability,
             "identity": {"type": ident.type, "name": ident.name, "namespace": ident.namespace,
                          "username": ident.username, "user_agent": ident.user_agent,
+                         "user_agents": list(client.user_agents),
                          "groups": sorted(client.groups), "impersonated": sorted(client.impersonated)},
             "apis": [usage_to_json(u) for u in sorted(client.apis.values(),
                                                       key=lambda u: (u.api_version, sorted(u.kinds)))],
@@ -95,7 +96,9 @@ def write_text(report: ClientsReport, out: TextIO) -> None:
             w(f"\nfrom {source} (reliability {client.reliability})\n")
         ident = client.identity
         w(f"  {ident.describe()}")
-        if ident.user_agent:
+        if len(client.user_agents) > 1:
+            w(f"  [user agents: {', '.join(client.user_agents)}]")
+        elif ident.user_agent:
             w(f"  [user agent: {ident.user_agent}]")
         w("\n")
         if client.impersonated:
