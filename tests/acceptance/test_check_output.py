@@ -173,3 +173,12 @@ def test_empty_directory(run_cli: CLI, tmp_path: Path) -> None:
     assert run.code == 0
     assert f"no Kubernetes objects found in {tmp_path / 'empty'}" in run.err
     assert run_cli("check", str(tmp_path / "empty"), "--fail-on-empty").code == 1
+
+
+def test_explain_never_suggests_what_was_typed(run_cli: CLI) -> None:
+    run = run_cli("explain", "apps/v1beta9", "Deployment")
+    assert run.code == 2
+    assert "did you mean apps/v1beta9 Deployment" not in run.err
+    assert "Deployment is in apps/v1, " in run.err
+    typo = run_cli("explain", "apps/v1", "Deploymnet")
+    assert "did you mean apps/v1 Deployment?" in typo.err
