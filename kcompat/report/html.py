@@ -39,6 +39,8 @@ nav ol { columns: 2; margin: 8px 0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 0.93em; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f1f5f9; }
+td { overflow-wrap: anywhere; }
+td.rule, td.rule code { white-space: nowrap; overflow-wrap: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px; min-width: 120px; }
@@ -115,7 +117,7 @@ def _summary(data: ReportData) -> list[str]:
             for label, count in data.by_severity()]
     out.append("</tbody></table>")
     out.append('<table><thead><tr><th>rule</th><th class="num">findings</th></tr></thead><tbody>')
-    out += [f"<tr><td>{_code(rule)}</td>{_count('rule:' + rule, count)}</tr>"
+    out += [f"<tr><td class=\"rule\">{_code(rule)}</td>{_count('rule:' + rule, count)}</tr>"
             for rule, count in s["byRule"].items()] or ['<tr><td colspan="2">no findings</td></tr>']
     out.append("</tbody></table>")
     out.append('<table><thead><tr><th>upgrade hop (where it starts to break)</th><th class="num">findings</th>'
@@ -129,7 +131,7 @@ def _summary(data: ReportData) -> list[str]:
 
 def _finding_cells(item: dict[str, Any]) -> str:
     return (f"<td class=\"mono\">{_e(location_text(item))}</td><td>{_e(object_text(item))}</td>"
-            f"<td>{_severity(item['severity'])} {_code(item['rule'])}</td>")
+            f"<td class=\"rule\">{_severity(item['severity'])} {_code(item['rule'])}</td>")
 
 
 def _blockers(data: ReportData) -> list[str]:
@@ -141,7 +143,7 @@ def _blockers(data: ReportData) -> list[str]:
            "<table><thead><tr><th>location</th><th>blocker</th><th>message</th></tr></thead><tbody>"]
     for b in blockers:
         out.append(f"<tr><td class=\"mono\">{_e(location_text(b))}</td>"
-                   f"<td>{_code((b.get('details') or {}).get('blocker', b.get('rule')))}</td>"
+                   f"<td class=\"rule\">{_code((b.get('details') or {}).get('blocker', b.get('rule')))}</td>"
                    f"<td>{_e(b.get('message'))}</td></tr>")
     out.append("</tbody></table></section>")
     return out
@@ -171,7 +173,8 @@ def _plan(data: ReportData) -> list[str]:
                            else _e(missing_replacement(rule)))
             out.append(f"<tr><td>{_code(f'{api_version} {kind}')}"
                        f"{'<br>deprecated at ' + _e(deprecated) if deprecated else ''}</td>"
-                       f"<td>{_severity(first['severity'])} {_code(rule)}</td><td class=\"num\">{len(group)}</td>"
+                       f"<td class=\"rule\">{_severity(first['severity'])} {_code(rule)}</td>"
+                       f"<td class=\"num\">{len(group)}</td>"
                        f"<td>{where}</td><td>{replacement}</td>"
                        f"<td>{', '.join(_code(a) for a in affected) or '—'}</td></tr>")
         out.append("</tbody></table>")

@@ -56,6 +56,12 @@ def _extras(finding: Finding) -> str:
     return "; ".join(parts)
 
 
+ACTIONS = {
+    "no-schema": "give their CRDs with --crd PATH to validate them",
+    "cel-skipped": "decided by the API server on apply; nothing to change in the file",
+    "helm-capabilities-probe": "make sure the probed API exists at the target",
+}
+"""What to do about a grouped info rule, said on its line."""
 PLACES_SHOWN = 3
 """How many places a grouped info line names before "and N more"."""
 
@@ -98,7 +104,9 @@ def info_groups(findings: list[Finding]) -> list[tuple[str, str]]:
         more = len(group) - PLACES_SHOWN
         if more > 0:
             places += f" and {more} more"
-        out.append((f"info {rule}: {plural(len(group), 'finding')}{what}: {places}", _STYLES[Severity.INFO]))
+        action = f"; {ACTIONS[rule]}" if rule in ACTIONS else ""
+        out.append((f"info {rule}: {plural(len(group), 'finding')}{what}{action}: {places}",
+                    _STYLES[Severity.INFO]))
     out.append(("  (info findings grouped by rule; --show-info lists each one)", "dim"))
     return out
 
