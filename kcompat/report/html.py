@@ -170,7 +170,7 @@ def _plan(data: ReportData) -> list[str]:
                                 f"{_e(object_text(i.get('object') or {}))}" for i in group)
             affected = sorted({a for i in group for a in i.get("affected") or []})
             replacement = (_code(first["replacement"]) if first.get("replacement")
-                           else _e(missing_replacement(rule)))
+                           else _e(missing_replacement(rule, (first.get("details") or {}).get("introduced"))))
             out.append(f"<tr><td>{_code(f'{api_version} {kind}')}"
                        f"{'<br>deprecated at ' + _e(deprecated) if deprecated else ''}</td>"
                        f"<td class=\"rule\">{_severity(first['severity'])} {_code(rule)}</td>"

@@ -73,7 +73,8 @@ def _plan(data: ReportData) -> list[str]:
             api = code(f"{api_version} {kind}") + (f"<br>deprecated at {cell(deprecated)}" if deprecated else "")
             rows.append([api,
                          code(rule), f"{len(group)}", objects,
-                         code(first["replacement"]) if first.get("replacement") else missing_replacement(rule),
+                         code(first["replacement"]) if first.get("replacement")
+                         else missing_replacement(rule, (first.get("details") or {}).get("introduced")),
                          ", ".join(code(a) for a in affected) or "—"])
         if rows:
             out += _table(["API", "rule", "objects", "where", "migrate to", "affected"],

@@ -182,3 +182,21 @@ def test_explain_never_suggests_what_was_typed(run_cli: CLI) -> None:
     assert "Deployment is in apps/v1, " in run.err
     typo = run_cli("explain", "apps/v1", "Deploymnet")
     assert "did you mean apps/v1 Deployment?" in typo.err
+
+
+VAP = """apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: demo}
+spec:
+  validations:
+  - expression: "true"
+"""
+
+
+@pytest.mark.parametrize("output", ["markdown", "html"])
+def test_report_does_not_call_a_not_yet_served_api_replacement_less(run_cli: CLI, write: Write, output: str) -> None:
+    path = write("vap.yaml", VAP)
+    run = run_cli("report", str(path), "-c", "1.28", "-t", "1.29", "-o", output)
+    assert "no replacement API" not in run.out
+    assert "upgrade to 1.30 first" in run.out
+    assert "use admissionregistration.k8s.io/v1beta1" not in run.out  # off by default at 1.29
