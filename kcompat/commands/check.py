@@ -117,20 +117,20 @@ def output_targets(values: Sequence[str], output_file: str | None) -> list[tuple
             raise UsageError(f"-o {value}: unknown format {name!r}; choose from {', '.join(CHECK_FORMATS)}")
         if sep and not path:
             raise UsageError(f"-o {value}: give a file after =")
-        targets.append((name, path if sep else None))
+        targets.append((name, path if sep and path != "-" else None))  # FORMAT=- is stdout too
     bare = [name for name, path in targets if path is None]
     if len(bare) > 1:
         raise UsageError(f"-o: at most one FORMAT can go to stdout (got {', '.join(bare)}); "
                          "give the others as FORMAT=FILE")
-    if output_file is not None:
+    if output_file is not None and output_file != "-":
         if not bare:
             raise UsageError("--output-file needs an -o FORMAT without =FILE")
         targets = [(name, output_file if path is None else path) for name, path in targets]
     files = [path for _name, path in targets if path is not None]
     for path in files:
-        if path != "-" and files.count(path) > 1:
+        if files.count(path) > 1:
             raise UsageError(f"-o: {path} is given twice")
-    return [(name, None if path == "-" else path) for name, path in targets]
+    return targets
 
 
 def _kinds(values: Sequence[str]) -> frozenset[str]:

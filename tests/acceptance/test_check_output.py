@@ -200,3 +200,10 @@ def test_report_does_not_call_a_not_yet_served_api_replacement_less(run_cli: CLI
     assert "no replacement API" not in run.out
     assert "upgrade to 1.30 first" in run.out
     assert "use admissionregistration.k8s.io/v1beta1" not in run.out  # off by default at 1.29
+
+
+def test_dash_is_stdout(run_cli: CLI, repo: Path) -> None:
+    assert run_cli("check", str(repo), "-o", "json=-").json()["summary"]["errors"] == 2
+    assert run_cli("check", str(repo), "-o", "json", "--output-file", "-").json()["summary"]["errors"] == 2
+    run = run_cli("check", str(repo), "-o", "text", "-o", "json=-")
+    assert run.code == 2 and "at most one FORMAT can go to stdout" in run.err
