@@ -207,3 +207,15 @@ def test_dash_is_stdout(run_cli: CLI, repo: Path) -> None:
     assert run_cli("check", str(repo), "-o", "json", "--output-file", "-").json()["summary"]["errors"] == 2
     run = run_cli("check", str(repo), "-o", "text", "-o", "json=-")
     assert run.code == 2 and "at most one FORMAT can go to stdout" in run.err
+
+
+def test_readme_shows_the_real_default_output_of_the_demo(run_cli: CLI, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text()
+    marker = "The demo, `kcompat check fixtures/demo -t 1.29 -c 1.21` (exit code 1):\n\n```\n"
+    shown = readme.split(marker, 1)[1].split("```\n", 1)[0]
+    run = run_cli("check", "fixtures/demo", "-t", "1.29", "-c", "1.21")
+    assert run.code == 1
+    assert run.out == shown
