@@ -102,13 +102,20 @@ def _deprecated(resource: Resource, api: ApiLifecycle, context: CheckContext) ->
 
 def _not_yet_served(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Finding:
     first = min(api.served, default=api.introduced)
-    older = [other for other in context.catalog.versions_of_kind(api.group, api.kind)
-             if other.served_in(context.target)]
-    alternative = f"; at {context.target} use {older[-1].api_version}" if older else ""
+    served = [other for other in context.catalog.versions_of_kind(api.group, api.kind)
+              if other.served_in(context.target)]
+    by_default = [other for other in served if not other.off_by_default]
+    if by_default:
+        alternative = f"; at {context.target} use {by_default[-1].api_version}"
+    else:
+        enabled = (f" ({', '.join(other.api_version for other in served)} only when enabled with "
+                   "--runtime-config)" if served else "")
+        alternative = (f"; no version of {api.kind} is served by default at {context.target}{enabled}: "
+                       f"upgrade to {minor_text(first)} first")
     message = (f"{api.api_version} {api.kind} is first served in {minor_text(first)}; "
                f"a {context.target} cluster rejects it{alternative}")
     return _finding("not-yet-served", resource, message, context,
-                    older[-1].api_version if older else None, None, introduced=minor_text(first))
+                    by_default[-1].api_version if by_default else None, None, introduced=minor_text(first))
 
 
 def _unknown(resource: Resource, context: CheckContext) -> Finding:
@@ -133,7 +140,8 @@ def _off_by_default(resource: Resource, api: ApiLifecycle, context: CheckContext
     enabled = [other for other in context.catalog.versions_of_kind(api.group, api.kind)
                if other.served_in(context.target) and not other.off_by_default]
     alternative = f"; {enabled[-1].api_version} is served by default" if enabled else ""
-    message = (f"{api.api_version} {api.kind} is a {api.stability} API that default {context.target} clusters "
+    article = "an" if api.stability[:1] in "aeiou" else "a"
+    message = (f"{api.api_version} {api.kind} is {article} {api.stability} API that default {context.target} clusters "
                f"do not serve; it must be enabled with --runtime-config{alternative}")
     return _finding("off-by-default-api", resource, message, context,
                     enabled[-1].api_version if enabled else None, None)

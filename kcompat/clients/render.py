@@ -41,6 +41,7 @@ def to_json(report: ClientsReport) -> dict[str, Any]:
             "source": client.source, "reliability": client.reliability,
             "identity": {"type": ident.type, "name": ident.name, "namespace": ident.namespace,
                          "username": ident.username, "user_agent": ident.user_agent,
+                         "user_agents": list(client.user_agents),
                          "groups": sorted(client.groups), "impersonated": sorted(client.impersonated)},
             "apis": [usage_to_json(u) for u in sorted(client.apis.values(),
                                                       key=lambda u: (u.api_version, sorted(u.kinds)))],
@@ -98,7 +99,9 @@ def write_text(report: ClientsReport, out: TextIO) -> None:
             w(f"\nfrom {e(source)} (reliability {e(client.reliability)})\n")
         ident = client.identity
         w(f"  {e(ident.describe())}")
-        if ident.user_agent:
+        if len(client.user_agents) > 1:
+            w(f"  [user agents: {', '.join(e(agent) for agent in client.user_agents)}]")
+        elif ident.user_agent:
             w(f"  [user agent: {e(ident.user_agent)}]")
         w("\n")
         if client.impersonated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -100,6 +101,9 @@ class ApiUsage:
             self.objects.append(text)
 
 
+MAX_AGENTS = 8
+
+
 @dataclass
 class Client:
     source: str
@@ -107,6 +111,8 @@ class Client:
     groups: set[str] = field(default_factory=set)
     impersonated: set[str] = field(default_factory=set)
     apis: dict[str, ApiUsage] = field(default_factory=dict)
+    user_agents: list[str] = field(default_factory=list)
+    """Every user agent the identity sent requests with, first seen first (at most MAX_AGENTS)."""
 
     @property
     def reliability(self) -> str:
@@ -231,10 +237,15 @@ class ClientsReport:
     errors: list[str] = field(default_factory=list)
 
     def client(self, source: str, identity: Identity) -> Client:
-        key = (source, identity)
+        """The client of this identity (service account, user, node...): one per identity, whatever user
+        agents it sent requests with (they are listed on it); its identity keeps the first agent."""
+        key = (source, dataclasses.replace(identity, user_agent=None))
         found = self.clients.get(key)
         if found is None:
             found = self.clients[key] = Client(source, identity)
+        agent = identity.user_agent
+        if agent and agent not in found.user_agents and len(found.user_agents) < MAX_AGENTS:
+            found.user_agents.append(agent)
         return found
 
     def sorted_clients(self) -> list[Client]:

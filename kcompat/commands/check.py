@@ -14,7 +14,6 @@ from kcompat.commands.options import (
     add_current,
     add_exclude,
     add_ignore,
-    add_output,
     add_paths,
     add_schema_arguments,
     add_target,
@@ -48,7 +47,22 @@ def add_parser(commands: Any) -> None:
     add_paths(check, required=False)
     add_target(check)
     add_current(check)
-    add_output(check, tuple(CHECK_FORMATS), "text")
+    check.add_argument("-o", "--output", action="append", default=[], metavar="FORMAT[=FILE]",
+                       help=f"output format ({', '.join(CHECK_FORMATS)}; default: text); repeatable: "
+                       "-o text -o sarif=kcompat.sarif -o junit=report.xml writes each FORMAT=FILE to its "
+                       "file and at most one FORMAT to stdout")
+    check.add_argument("--output-file", action=Once, metavar="FILE",
+                       help="write the output (the -o FORMAT given without =FILE) to FILE instead of stdout")
+    check.add_argument("-v", "--show-info", action=OnceFlag,
+                       help="text output: list every info finding (default: one line per info rule with a count)")
+    check.add_argument("--kind", action="append", default=[], metavar="KIND",
+                       help="report only objects of these kinds: Kind or group/version/Kind "
+                       "(repeatable, or comma-separated)")
+    check.add_argument("--skip-kind", action="append", default=[], metavar="KIND",
+                       help="report nothing about objects of these kinds: Kind or group/version/Kind "
+                       "(repeatable, or comma-separated)")
+    check.add_argument("--fail-on-empty", action=OnceFlag,
+                       help="exit 1 when the inputs hold no Kubernetes object (default: say so, exit 0)")
     check.add_argument("--fail-on", action=Once, choices=("error", "warning", "info", "none"), default="error",
                        help="lowest severity that makes the exit code 1 (default: error)")
     add_ignore(check)
@@ -94,11 +108,130 @@ def _helm_requests(args: argparse.Namespace) -> tuple[Any, ...]:
                              args.namespace or "default") for chart in args.helm)
 
 
+def output_targets(values: Sequence[str], output_file: str | None) -> list[tuple[str, str | None]]:
+    """-o values as (format, file or None for stdout): FORMAT or FORMAT=FILE, at most one to stdout."""
+    targets: list[tuple[str, str | None]] = []
+    for value in values or ["text"]:
+        name, sep, path = value.partition("=")
+        name = name.strip()
+        if name not in CHECK_FORMATS:
+            raise UsageError(f"-o {value}: unknown format {name!r}; choose from {', '.join(CHECK_FORMATS)}")
+        if sep and not path:
+            raise UsageError(f"-o {value}: give a file after =")
+        targets.append((name, path if sep and path != "-" else None))  # FORMAT=- is stdout too
+    bare = [name for name, path in targets if path is None]
+    if len(bare) > 1:
+        raise UsageError(f"-o: at most one FORMAT can go to stdout (got {', '.join(bare)}); "
+                         "give the others as FORMAT=FILE")
+    if output_file is not None and output_file != "-":
+        if not bare:
+            raise UsageError("--output-file needs an -o FORMAT without =FILE")
+        targets = [(name, output_file if path is None else path) for name, path in targets]
+    files = [path for _name, path in targets if path is not None]
+    for path in files:
+        if files.count(path) > 1:
+            raise UsageError(f"-o: {path} is given twice")
+    return targets
+
+
+def _kinds(values: Sequence[str]) -> frozenset[str]:
+    return frozenset(kind.strip() for value in values for kind in value.split(",") if kind.strip())
+
+
+def _kind_matches(kinds: frozenset[str], finding: Any) -> bool:
+    ref = finding.obj
+    if ref is None:
+        return False
+    group_version = ref.api_version if "/" in ref.api_version else f"core/{ref.api_version}"
+    return bool({ref.kind, f"{ref.api_version}/{ref.kind}", f"{group_version}/{ref.kind}"} & kinds)
+
+
+def filter_kinds(findings: list[Any], only: frozenset[str], skip: frozenset[str]) -> list[Any]:
+    """--kind keeps findings about those objects, --skip-kind drops them; findings about a file rather
+    than an object (a parse error, an unreadable chart) are always kept."""
+    kept = []
+    for finding in findings:
+        if finding.obj is not None:
+            if only and not _kind_matches(only, finding):
+                continue
+            if _kind_matches(skip, finding):
+                continue
+        kept.append(finding)
+    return kept
+
+
+def _render(name: str, result: Any, stream: Any, args: argparse.Namespace, to_terminal: bool,
+            full_report: str | None) -> None:
+    if name == "text":
+        from kcompat.report.text import write_text
+
+        write_text(result, stream, colour=args.color if to_terminal else "never", show_info=args.show_info)
+    elif name == "markdown":
+        from kcompat.report.markdown_check import write_markdown
+
+        write_markdown(result, stream, full_report=full_report)
+    else:
+        from kcompat.report.formats import writer_for
+
+        writer_for(name)(result, stream)
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write a report file so a reader (or a crash) sees the old file or the new one, never half:
+    a temporary file next to it, then a rename. Raises OSError."""
+    import contextlib
+    import os
+    import stat
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".kcompat-tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fchmod(out.fileno(), mode)
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def write_outputs(targets: list[tuple[str, str | None]], result: Any, args: argparse.Namespace) -> bool:
+    """Every output of the run; files are written atomically. False when a file could not be written."""
+    import io
+
+    complete = next((path for name, path in targets if path is not None and name != "markdown"), None)
+    ok = True
+    for name, path in targets:
+        if path is None:
+            _render(name, result, sys.stdout, args, True, complete)
+            continue
+        buffer = io.StringIO()
+        _render(name, result, buffer, args, False, complete)
+        try:
+            write_atomically(path, buffer.getvalue())
+        except OSError as error:
+            print(f"kcompat: error: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            ok = False
+    return ok
+
+
 def run(args: argparse.Namespace) -> int:
     from kcompat.core.model import Severity
     from kcompat.engine.run import run as run_engine
     from kcompat.report.summary import failing
 
+    targets = output_targets(args.output, args.output_file)
+    only, skip = _kinds(args.kind), _kinds(args.skip_kind)
     request = check_request(args, jobs=jobs_of(args), helm=_helm_requests(args), kustomize=tuple(args.kustomize),
                             helm_releases=tuple(args.helm_releases), chart_dir=args.chart_dir,
                             allow_remote=args.allow_remote,
@@ -108,17 +241,19 @@ def run(args: argparse.Namespace) -> int:
     if not request.paths and not request.generated:
         raise UsageError("give a PATH to check, or --helm, --kustomize or --helm-releases")
     result = run_engine(request)
+    if only or skip:
+        result.findings = filter_kinds(result.findings, only, skip)
     for error in result.input_errors:
         print(safe_text(f"kcompat: error: {error.path}: {error.reason}"), file=sys.stderr)
-    if args.output == "text":
-        from kcompat.report.text import write_text
-
-        write_text(result, colour=args.color)
-    else:
-        from kcompat.report.formats import writer_for
-
-        writer_for(args.output)(result, sys.stdout)
+    empty = result.objects == 0 and not result.input_errors and not result.findings
+    if empty:
+        where = ", ".join(request.paths) or "the inputs"
+        print(safe_text(f"kcompat: no Kubernetes objects found in {where}"), file=sys.stderr)
+    if not write_outputs(targets, result, args):
+        return EXIT_USAGE
     if result.input_errors:
         return EXIT_USAGE
+    if empty and args.fail_on_empty:
+        return EXIT_FINDINGS
     fail_on = None if args.fail_on == "none" else Severity.parse(args.fail_on)
     return EXIT_FINDINGS if failing(result.findings, fail_on) else EXIT_OK

@@ -304,14 +304,109 @@ def _round_trip(part: str, data: Any, targets: list[Target]) -> str:
         tree = handler.load(core)
         for target in targets:
             _apply(_walk(tree, target.resource.path), target)
-        out = io.StringIO()
-        handler.dump(tree, out)
-        dumped = out.getvalue()
-        if not core.endswith("\n") and dumped.endswith("\n"):
-            dumped = dumped[:-1]
+        dumped = _dump(handler, tree, core)
+        merged = keep_untouched_lines(core, _dump(handler, handler.load(core), core), dumped)
+        if merged != dumped and _loads_to(merged, data):
+            dumped = merged
     if _load_like_check(dumped) != data:  # read back as Kubernetes reads it
         raise _Unsafe("the rewritten document would not load to the expected data")
     return _restore_endings(lines, endings, prefix + dumped + suffix)
+
+
+def _dump(handler: Any, tree: Any, core: str) -> str:
+    out = io.StringIO()
+    handler.dump(tree, out)
+    dumped = out.getvalue()
+    if not core.endswith("\n") and dumped.endswith("\n"):
+        dumped = dumped[:-1]
+    return dumped
+
+
+def _loads_to(text: str, data: Any) -> bool:
+    try:
+        return bool(_load_like_check(text) == data)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
+
+
+def _token_char(char: str) -> bool:
+    return char.isalnum() or char in "./-_"
+
+
+def _patch_line(original: str, before: str, after: str) -> str | None:
+    """original with the one change that turned before into after (a value replaced), when
+    original holds the changed text exactly once; else None."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    # widen to whole tokens so `v1beta1` -> `v1` never patches half a word
+    while start > 0 and _token_char(before[start - 1]):
+        start -= 1
+    while end > 0 and _token_char(before[len(before) - end]):
+        end -= 1
+    # the whitespace around the change is layout (ruamel realigns a trailing comment): keep the original's
+    old, new = before[start:len(before) - end].strip(), after[start:len(after) - end].strip()
+    if not old or original.count(old) != 1:
+        return None
+    return original.replace(old, new)
+
+
+def keep_untouched_lines(original: str, baseline: str, dumped: str) -> str:
+    """dumped, with every line the migration did not touch taken from the original byte for byte.
+
+    ruamel.yaml re-emits a whole document in its own layout (flow sequences respaced, comments
+    realigned, siblings re-indented). baseline is the unmigrated document dumped the same way, so
+    baseline -> dumped is exactly what the migration changed, and original <-> baseline is only
+    layout: a region of the original whose baseline lines the migration left alone is copied as
+    it was; a changed line whose layout differs has its changed value patched into the original
+    line where that is unambiguous; anything else comes from dumped. The caller verifies that the
+    result loads to the migrated data (else dumped is used).
+    """
+    old, base, new = original.split("\n"), baseline.split("\n"), dumped.split("\n")
+    kept = [False] * len(base)
+    at: dict[int, list[str]] = {}
+    before: dict[int, list[str]] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, base, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            kept[i1:i2] = [True] * (i2 - i1)
+        elif tag == "insert":
+            before.setdefault(i1, []).extend(new[j1:j2])
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            for offset in range(i2 - i1):
+                at[i1 + offset] = [new[j1 + offset]]
+        elif tag == "replace":
+            at[i1] = new[j1:j2]
+    out: list[str] = []
+
+    def emit(b: int, original_line: str | None) -> None:
+        out.extend(before.get(b, []))
+        if kept[b]:
+            if original_line is not None:
+                out.append(original_line)
+            return
+        lines = at.get(b, [])
+        if original_line is not None and len(lines) == 1:
+            patched = _patch_line(original_line, base[b], lines[0])
+            out.append(patched if patched is not None else lines[0])
+        else:
+            out.extend(lines)
+
+    for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, base, autojunk=False).get_opcodes():
+        if tag == "equal" or (tag == "replace" and a2 - a1 == b2 - b1):
+            for offset in range(b2 - b1):
+                emit(b1 + offset, old[a1 + offset])
+        elif tag == "delete":
+            out.extend(old[a1:a2])
+        elif all(kept[b1:b2]) and not any(before.get(b) for b in range(b1, b2)):
+            out.extend(old[a1:a2])  # layout only: the original's text
+        else:
+            for b in range(b1, b2):
+                emit(b, None if not kept[b] else base[b])
+    out.extend(before.get(len(base), []))
+    return "\n".join(out)
 
 
 def fix_text(text: str, path: str, context: CheckContext) -> TextFix:

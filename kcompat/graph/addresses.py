@@ -146,3 +146,34 @@ def parse_api_list(text: str) -> list[tuple[str, str]]:
         if slash and name and is_version(version):
             result.append((name, version))
     return result
+
+
+# -- redaction ------------------------------------------------------------------------------
+# Graph evidence quotes configuration; credentials in it must not reach a report or a PR comment.
+
+REDACTED = "[redacted]"
+_URL_CREDENTIALS = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?(?P<userinfo>[^\s/@:=,;\"'()<>]+:[^\s/@,;\"'()<>]*)@")
+_SECRET_WORDS = ("PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "SECRET", "CREDENTIAL")
+_KEY_WORDS = frozenset({"KEY", "APIKEY", "ACCESSKEY", "PRIVATEKEY", "AUTHKEY", "SIGNINGKEY", "LICENSEKEY"})
+_NAMED_VALUE = re.compile(r"(?P<name>--?[A-Za-z][\w.-]*|\b[A-Za-z_][\w.-]*)(?P<sep>=)(?P<value>[^\s,;\"']+)")
+
+
+def secret_name(name: str | None) -> bool:
+    """An env var, key or flag whose value is a credential: *PASSWORD*, *TOKEN*, *SECRET*, *KEY*
+    (KEY as a word or a word's end: API_KEY, apiKey, ACCESSKEY; not KEYCLOAK_URL or MONKEY_HOST)."""
+    if not name:
+        return False
+    upper = name.upper()
+    if any(word in upper for word in _SECRET_WORDS):
+        return True
+    words = {word.upper() for word in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if word}
+    return bool(words & _KEY_WORDS)
+
+
+def redact(text: str) -> str:
+    """text with the credentials of URLs (`admin:admin@grafana`) and the values of secret-named
+    `NAME=value` / `--flag=value` pairs replaced by [redacted]."""
+    text = _URL_CREDENTIALS.sub(lambda m: f"{m.group('scheme') or ''}{REDACTED}@", text)
+    return _NAMED_VALUE.sub(lambda m: f"{m.group('name')}={REDACTED}" if secret_name(m.group("name"))
+                            else m.group(0), text)

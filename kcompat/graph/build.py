@@ -16,11 +16,14 @@ import networkx as nx
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS, Catalog
 from kcompat.graph import nodes as m
 from kcompat.graph.addresses import (
+    REDACTED,
     Address,
     find_addresses,
     is_version,
     parse_api_list,
     path_version,
+    redact,
+    secret_name,
     split_versioned_name,
 )
 from kcompat.sources.resources import Resource, dig
@@ -64,6 +67,11 @@ class _Object:
 
 def _items(value: Any) -> Iterator[tuple[int, Any]]:
     return enumerate(value) if isinstance(value, list) else iter(())
+
+
+def _shown(name: str, value: str) -> str:
+    """A configuration value as evidence may quote it: a secret-named one (*PASSWORD*, *TOKEN*, ...) not at all."""
+    return REDACTED if secret_name(name) else value
 
 
 def _str_map(value: Any) -> dict[str, str]:
@@ -173,8 +181,9 @@ class _Builder:
     # -- helpers ----------------------------------------------------------------------------
 
     def evidence(self, obj: _Object, path: tuple[str | int, ...], text: str) -> m.Evidence:
+        """Evidence quoting text with its credentials redacted (URL userinfo, secret-named values)."""
         origin = obj.resource.origin_of(path)
-        return m.Evidence(origin.path, origin.line, text)
+        return m.Evidence(origin.path, origin.line, redact(text))
 
     def add_edge(self, source: str, target: str, kind: str, evidence: m.Evidence, key: str | None = None,
                  **attrs: Any) -> None:
@@ -325,9 +334,15 @@ class _Builder:
                     continue
                 base = (*spec_path, section, index)
                 for field_name in ("command", "args"):
+                    previous = ""
                     for position, arg in _items(container.get(field_name)):
                         if isinstance(arg, str):
-                            yield None, arg, self.evidence(obj, (*base, field_name, position), f"{field_name}: {arg}")
+                            # `--password hunter2`: the value after a secret-named flag is a secret too
+                            shown = REDACTED if previous.startswith("-") and "=" not in previous \
+                                and secret_name(previous.lstrip("-")) else arg
+                            yield None, arg, self.evidence(obj, (*base, field_name, position),
+                                                           f"{field_name}: {shown}")
+                            previous = arg
                 yield from self._env(obj, container, base)
 
     def _env(self, obj: _Object, container: dict[str, Any],
@@ -338,7 +353,8 @@ class _Builder:
             name = str(env.get("name", ""))
             value = env.get("value")
             if isinstance(value, str):
-                yield name, value, self.evidence(obj, (*base, "env", index, "value"), f"env {name}={value}")
+                yield name, value, self.evidence(obj, (*base, "env", index, "value"),
+                                                 f"env {name}={_shown(name, value)}")
             ref = dig(env, "valueFrom", "configMapKeyRef")
             if isinstance(ref, dict) and obj.namespace is not None:
                 config_map = self.config_maps.get((obj.namespace, str(ref.get("name"))))
@@ -347,7 +363,8 @@ class _Builder:
                 if config_map is not None and key in data:
                     yield name, data[key], self.evidence(
                         config_map, ("data", key),
-                        f"env {name} from ConfigMap {config_map.resource.name} key {key}={data[key]}")
+                        f"env {name} from ConfigMap {config_map.resource.name} key {key}="
+                        f"{_shown(name, _shown(key, data[key]))}")
         for env_from in container.get("envFrom") or []:
             name = dig(env_from, "configMapRef", "name")
             if not isinstance(name, str) or obj.namespace is None:
@@ -358,7 +375,7 @@ class _Builder:
             prefix = str(env_from.get("prefix") or "")
             for key, value in _str_map(dig(config_map.resource.obj, "data")).items():
                 yield prefix + key, value, self.evidence(
-                    config_map, ("data", key), f"envFrom ConfigMap {name}: {key}={value}")
+                    config_map, ("data", key), f"envFrom ConfigMap {name}: {key}={_shown(key, value)}")
 
     def _workload_calls(self, obj: _Object) -> None:
         namespace = obj.namespace or DEFAULT_NAMESPACE
@@ -378,7 +395,7 @@ class _Builder:
             key = (obj.id, value, name, evidence.file, evidence.line)
             if key not in self._unresolved_seen:
                 self._unresolved_seen.add(key)
-                self.unresolved.append(m.Unresolved(obj.id, value, name, service_namespace, evidence))
+                self.unresolved.append(m.Unresolved(obj.id, redact(value), name, service_namespace, evidence))
             return
         if service.id in own_services:
             return  # a workload naming its own Service (listen address, advertised name)

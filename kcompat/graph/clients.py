@@ -189,6 +189,12 @@ def add_clients(built: ServiceGraph, usages: Iterable[ClientUsage]) -> None:
             graph.add_node(usage.api_node, kind=m.BUILTIN_API, name=usage.api_version, namespace=None,
                            group=group, version=version)
         sources = [w for w in usage.workloads if w in graph]
+        shared: list[str] = []
+        if len(sources) > 1:
+            # several workloads run as this service account (the namespace's `default`, say): the log
+            # cannot tell which sent the request, so the identity is the client, named once with its
+            # requests, and the workloads are listed as the ones that may have sent them
+            shared, sources = sources, []
         if not sources:
             if usage.node_id not in graph:
                 graph.add_node(usage.node_id, kind=CLIENT, name=usage.name, namespace=usage.namespace,
@@ -196,6 +202,9 @@ def add_clients(built: ServiceGraph, usages: Iterable[ClientUsage]) -> None:
                                identity_type=usage.identity_type, username=usage.username,
                                user_agent=usage.user_agent)
             sources = [usage.node_id]
+            if shared:
+                node = graph.nodes[usage.node_id]
+                node["run_by"] = sorted(set(node.get("run_by", [])) | set(shared))
         evidence = {"file": usage.source, "line": None, "text": usage.evidence}
         key = f"{m.USES_API} observed by {usage.source}"
         for source in sources:
@@ -235,6 +244,8 @@ class ClientCall:
     last_seen: str | None
     identities: tuple[str, ...]
     evidence: tuple[str, ...]
+    run_by: tuple[str, ...] = ()
+    """Workloads that run as the client's service account when there are several (any may be the caller)."""
 
     def describe(self) -> str:
         source = self.source.replace("-", " ")
@@ -242,13 +253,20 @@ class ClientCall:
         who = ", ".join(self.identities)
         name = who if self.node.startswith(f"{CLIENT}:") else f"{self.node} as {who}" if who else self.node
         requests = f"{self.requests} request{'' if self.requests == 1 else 's'}"
-        return f"{name} ({source}, {requests}{seen})"
+        first = f", first seen {self.first_seen}" if self.first_seen and self.first_seen != self.last_seen else ""
+        text = f"{name} ({source}, {requests}{first}{seen})"
+        if self.run_by:
+            more = f" and {len(self.run_by) - 3} more" if len(self.run_by) > 3 else ""
+            text += (f"; {len(self.run_by)} workloads run as it, any may be the caller: "
+                     f"{', '.join(self.run_by[:3])}{more}")
+        return text
 
     def to_json(self) -> dict[str, Any]:
         return {"node": self.node, "apiVersion": self.api_version, "kinds": list(self.kinds), "status": self.status,
                 "removed_in": self.removed_in, "replacement": self.replacement, "source": self.source,
                 "reliability": self.reliability, "requests": self.requests, "first_seen": self.first_seen,
-                "last_seen": self.last_seen, "clients": list(self.identities), "evidence": list(self.evidence)}
+                "last_seen": self.last_seen, "clients": list(self.identities), "evidence": list(self.evidence),
+                "run_by": list(self.run_by)}
 
 
 def client_calls(graph: Any) -> list[ClientCall]:
@@ -263,6 +281,6 @@ def client_calls(graph: Any) -> list[ClientCall]:
             source, api_version, tuple(data.get("kinds") or ()), data.get("status") or "",
             data.get("removed_in"), data.get("replacement"), data.get("source") or "", data.get("reliability") or "",
             int(data.get("requests") or 0), data.get("first_seen"), data.get("last_seen"), identities,
-            tuple(e["text"] for e in data["evidence"])))
+            tuple(e["text"] for e in data["evidence"]), tuple(graph.nodes[source].get("run_by") or ())))
     return sorted(calls, key=lambda c: (c.api_version, c.node))
 

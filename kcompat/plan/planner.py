@@ -35,6 +35,8 @@ class HopItem:
     finding: Finding
     node: str
     affected: list[str]
+    deprecated_at: str | None = None
+    """For a removal: the earlier hop of the plan that deprecated it (listed here, not there)."""
 
 
 @dataclass
@@ -405,14 +407,32 @@ def _hop_items(graph: Any, findings: list[Finding]) -> list[HopItem]:
     return items
 
 
+def _identity(finding: Finding) -> tuple[object, ...]:
+    ref = finding.obj
+    return (finding.origin.path, finding.origin.document, ref.api_version if ref else None,
+            ref.kind if ref else None, ref.name if ref else None, ref.namespace if ref else None)
+
+
 def cluster_hops(graph: Any, result: CheckResult, current: KubeVersion, target: KubeVersion) -> list[Hop]:
     """What must be migrated at the current version and before each minor hop up to the target, from the
-    lifecycle findings the engine recorded per version in its one pass (CheckRequest.lifecycle_hops)."""
+    lifecycle findings the engine recorded per version in its one pass (CheckRequest.lifecycle_hops).
+
+    An API both deprecated and removed within the plan is listed once, at its removal (the hop that
+    breaks), naming the hop that deprecated it."""
     now = result.lifecycle_at.get(current, [])
     plan_hops = [Hop(None, current, _hop_items(graph, [f for f in now if f.rule in ALREADY_BROKEN_RULES]))]
-    for hop in hops(current, target):
-        findings = [f for f in result.lifecycle_at.get(hop.target, []) if f.rule in HOP_RULES and f.hop == hop]
-        plan_hops.append(Hop(hop.source, hop.target, _hop_items(graph, findings)))
+    per_hop = [(hop, [f for f in result.lifecycle_at.get(hop.target, []) if f.rule in HOP_RULES and f.hop == hop])
+               for hop in hops(current, target)]
+    removed = {_identity(f) for _, findings in per_hop for f in findings if f.rule == "removed-api"}
+    deprecated_at = {_identity(f): str(hop) for hop, findings in per_hop for f in findings
+                     if f.rule == "deprecated-api"}
+    for hop, findings in per_hop:
+        kept = [f for f in findings if f.rule != "deprecated-api" or _identity(f) not in removed]
+        items = _hop_items(graph, kept)
+        for item in items:
+            if item.finding.rule == "removed-api":
+                item.deprecated_at = deprecated_at.get(_identity(item.finding))
+        plan_hops.append(Hop(hop.source, hop.target, items))
     return plan_hops
 
 
@@ -485,6 +505,10 @@ def _storage_migration(graph: Any, crd: str) -> str | None:
 
 
 def _hop_strategy(graph: Any, hop: Hop, context: CheckContext, advisor: RolloutAdvisor) -> tuple[str, str]:
+    if hop.source is None:
+        # already broken: the current version does not serve these APIs, so nothing of them is running
+        # to roll over; there is no rollout to advise, only objects to rewrite in a served version
+        return "", ""
     if not hop.items and not hop.clients:
         return ROLLING, "nothing to migrate: upgrade the control plane, then replace nodes one at a time"
     for item in hop.items:
@@ -499,18 +523,23 @@ def _hop_strategy(graph: Any, hop: Hop, context: CheckContext, advisor: RolloutA
                                 "storage migration rewrites every object, so old and new cannot be switched pod "
                                 "by pod; migrate storage on a copy (or with the storage version migrator) and "
                                 "switch when it is complete")
+    both_at = hop.source
     for item in hop.items:
         finding = item.finding
-        if finding.rule != "removed-api" and hop.source is not None:
+        if finding.obj is None:
             continue
         if finding.replacement is None:
+            if finding.rule != "removed-api":
+                continue
             what = finding.obj.describe() if finding.obj else item.node
             return BLUE_GREEN, (f"{what} has no replacement API: the old object cannot be converted in place; "
                                 "set up the replacement beside it, switch, then delete the old one")
-        source = hop.source or hop.target
-        if finding.obj is not None and not _served(context, finding.replacement, finding.obj.kind, source):
-            return BLUE_GREEN, (f"{finding.replacement} {finding.obj.kind} is not served by {source}: old and new "
-                                "versions are never served at once, so switch in one step at the hop")
+        if _served(context, finding.replacement, finding.obj.kind, hop.source):
+            continue
+        if finding.rule == "removed-api":
+            return BLUE_GREEN, (f"{finding.replacement} {finding.obj.kind} is not served by {hop.source}: old and "
+                                "new versions are never served at once, so switch in one step at the hop")
+        both_at = hop.target  # deprecated at this hop, replacement new in it: both served after the hop
     for item in hop.items:
         services = advisor.services_around([*item.affected, item.node])
         split = next((s for s in services if advisor.splitters.get(s)), None)
@@ -523,8 +552,9 @@ def _hop_strategy(graph: Any, hop: Hop, context: CheckContext, advisor: RolloutA
     if len({c.node for c in hop.clients}) >= MANY_CALLERS:
         return CANARY, (f"{len({c.node for c in hop.clients})} clients still call the removed API: move one client "
                         "(or one replica of it) first and watch its errors before the others")
-    return ROLLING, (f"{hop.source or hop.target} serves both the old and the replacement versions: re-apply each "
-                     "object in the new version before the hop, one at a time, while both are served")
+    when = "before the hop" if both_at == hop.source else "after the hop"
+    return ROLLING, (f"{both_at} serves both the old and the replacement versions: re-apply each "
+                     f"object in the new version {when}, one at a time, while both are served")
 
 
 def _served(context: CheckContext, api_version: str, kind: str, version: KubeVersion) -> bool:

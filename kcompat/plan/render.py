@@ -35,7 +35,8 @@ def plan_json(plan: UpgradePlan) -> dict[str, Any]:
         "schema": PLAN_SCHEMA_VERSION,
         "current": str(plan.current), "target": str(plan.target),
         "hops": [{"from": str(h.source) if h.source else None, "to": str(h.target), "name": h.name,
-                  "items": [{**_finding_json(i.finding), "node": i.node, "affected": i.affected} for i in h.items],
+                  "items": [{**_finding_json(i.finding), "node": i.node, "affected": i.affected,
+                             "deprecatedAt": i.deprecated_at} for i in h.items],
                   "clients": [c.to_json() for c in h.clients],
                   "strategy": h.strategy, "strategy_reason": h.strategy_reason}
                  for h in plan.hops],
@@ -93,24 +94,50 @@ def _rollout_lines(step: Step, indent: str, fmt: _Format) -> list[str]:
     return lines
 
 
+def hop_groups(items: list[Any]) -> list[tuple[tuple[str, str, str], list[Any]]]:
+    """A hop's items grouped by (apiVersion, kind, rule), groups in that order, objects in input order."""
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for item in items:
+        ref = item.finding.obj
+        key = (ref.api_version if ref else "", ref.kind if ref else "", item.finding.rule)
+        groups.setdefault(key, []).append(item)
+    return sorted(groups.items())
+
+
+def _object_name(finding: Finding) -> str:
+    ref = finding.obj
+    if ref is None:
+        return ""
+    name = ref.name or "(unnamed)"
+    return f"{ref.kind} {ref.namespace}/{name}" if ref.namespace else f"{ref.kind} {name}"
+
+
 def _hop_lines(plan: UpgradePlan, bullet: str, fmt: _Format) -> list[str]:
     e, c = fmt.text, fmt.code
     lines: list[str] = []
+    pad = " " * len(bullet)
     for number, hop in enumerate(plan.hops):
         title = (f"already broken at the current {hop.target} (fix first)" if hop.source is None
                  else f"before {hop.name}")
-        count = f"{len(hop.items)} to migrate" if hop.items else "nothing to migrate"
+        groups = hop_groups(hop.items)
+        count = (f"{len(hop.items)} to migrate ({len(groups)} API{'s' if len(groups) != 1 else ''})"
+                 if hop.items else "nothing to migrate")
         lines.append(f"{number}. {title}: {count}")
         if hop.strategy and (hop.items or hop.clients):
-            lines.append(f"{' ' * len(bullet)}rollout: {e(hop.strategy)}: {e(hop.strategy_reason)}")
-        for item in hop.items:
-            f = item.finding
-            obj = e(f.obj.describe()) if f.obj else ""
-            suppressed = " (suppressed)" if f.suppressed else ""
-            lines.append(f"{bullet}{c(f.origin.location())} {obj} {e('[' + f.rule + ']')}{suppressed}: "
-                         f"{e(f.message)}")
-            if item.affected:
-                lines.append(f"{' ' * len(bullet)}  affected: {', '.join(e(a) for a in item.affected)}")
+            lines.append(f"{pad}rollout: {e(hop.strategy)}: {e(hop.strategy_reason)}")
+        for (api_version, kind, rule), items in groups:
+            first = items[0].finding
+            objects = f"{len(items)} object{'s' if len(items) != 1 else ''}"
+            lines.append(f"{bullet}{c(f'{api_version} {kind}')} {e('[' + rule + ']')}, {objects}: {e(first.message)}")
+            deprecated = next((i.deprecated_at for i in items if i.deprecated_at), None)
+            if deprecated:
+                lines.append(f"{pad}  deprecated at {e(deprecated)}; listed here, where it breaks")
+            for item in items:
+                f = item.finding
+                suppressed = " (suppressed)" if f.suppressed else ""
+                lines.append(f"{pad}  - {c(f.origin.location())} {e(_object_name(f))}{suppressed}")
+                if item.affected:
+                    lines.append(f"{pad}      affected: {', '.join(e(a) for a in item.affected)}")
         lines += _client_lines(hop.clients, bullet, fmt)
     return lines
 

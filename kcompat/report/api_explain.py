@@ -41,7 +41,17 @@ def find_api(catalog: Catalog, api_version: str, kind: str) -> ApiLifecycle:
         if candidate.api_version == api_version and candidate.kind.lower() == kind.lower():
             return candidate
     suggestion = catalog.suggest_kind(api_version, kind)
-    hint = f"; did you mean {api_version} {suggestion}?" if suggestion else ""
+    group = api_version.rpartition("/")[0]
+    if suggestion and catalog.lookup(api_version, suggestion) is not None and suggestion != kind:
+        hint = f"; did you mean {api_version} {suggestion}?"
+    else:
+        # the kind exists, the version does not (apps/v1beta9 Deployment): name the versions that have it
+        versions = [api.api_version for api in catalog.versions_of_kind(group, suggestion or kind)]
+        if not versions:
+            versions = [api.api_version for api in catalog.apis.values()
+                        if api.group == group and api.kind.lower() == kind.lower()]
+        hint = (f"; {suggestion or kind} is in {', '.join(sorted(set(versions), key=versions.index))}"
+                if versions else "")
     raise UnknownApi(f"{api_version} {kind} is not a built-in Kubernetes API{hint}")
 
 

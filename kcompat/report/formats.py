@@ -22,6 +22,7 @@ CHECK_FORMATS: dict[str, str] = {
     "github": "kcompat.report.github:write_github",
     "markdown": "kcompat.report.markdown_check:write_markdown",
     "csv": "kcompat.report.csv_report:write_csv",
+    "table": "kcompat.report.table:write_table",
 }
 
 

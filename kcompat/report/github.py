@@ -17,6 +17,7 @@ from typing import TextIO
 from kcompat.core.escape import github_data, github_property, printable
 from kcompat.core.model import Finding, ObjectRef, Severity
 from kcompat.core.result import CheckResult
+from kcompat.report.summary import hop_phrase
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 STDIN_NAME = "<stdin>"
@@ -70,7 +71,7 @@ def annotation(finding: Finding) -> str:
     if finding.replacement:
         extras.append(f"replacement: {printable(finding.replacement)}")
     if finding.hop:
-        extras.append(f"breaks at hop {finding.hop}")
+        extras.append(hop_phrase(finding))
     if origin.template:
         extras.append(f"template {printable(origin.template)}")
     if extras:

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from kcompat.core.escape import html_text
-from kcompat.report.migration import NO_HOP, ApiSection, ReportData, hop_text, location_text, object_text
+from kcompat.report.migration import (
+    NO_HOP,
+    ApiSection,
+    ReportData,
+    hop_item_groups,
+    hop_text,
+    location_text,
+    missing_replacement,
+    object_text,
+)
 from kcompat.report.svg_graph import EDGE_COLOUR, EDGE_LEGEND, LEGEND, render_svg
 
 CSS = """
@@ -30,6 +39,8 @@ nav ol { columns: 2; margin: 8px 0; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 0.93em; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f1f5f9; }
+td { overflow-wrap: anywhere; }
+td.rule, td.rule code { white-space: nowrap; overflow-wrap: normal; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px; min-width: 120px; }
@@ -106,7 +117,7 @@ def _summary(data: ReportData) -> list[str]:
             for label, count in data.by_severity()]
     out.append("</tbody></table>")
     out.append('<table><thead><tr><th>rule</th><th class="num">findings</th></tr></thead><tbody>')
-    out += [f"<tr><td>{_code(rule)}</td>{_count('rule:' + rule, count)}</tr>"
+    out += [f"<tr><td class=\"rule\">{_code(rule)}</td>{_count('rule:' + rule, count)}</tr>"
             for rule, count in s["byRule"].items()] or ['<tr><td colspan="2">no findings</td></tr>']
     out.append("</tbody></table>")
     out.append('<table><thead><tr><th>upgrade hop (where it starts to break)</th><th class="num">findings</th>'
@@ -120,7 +131,7 @@ def _summary(data: ReportData) -> list[str]:
 
 def _finding_cells(item: dict[str, Any]) -> str:
     return (f"<td class=\"mono\">{_e(location_text(item))}</td><td>{_e(object_text(item))}</td>"
-            f"<td>{_severity(item['severity'])} {_code(item['rule'])}</td>")
+            f"<td class=\"rule\">{_severity(item['severity'])} {_code(item['rule'])}</td>")
 
 
 def _blockers(data: ReportData) -> list[str]:
@@ -132,7 +143,7 @@ def _blockers(data: ReportData) -> list[str]:
            "<table><thead><tr><th>location</th><th>blocker</th><th>message</th></tr></thead><tbody>"]
     for b in blockers:
         out.append(f"<tr><td class=\"mono\">{_e(location_text(b))}</td>"
-                   f"<td>{_code((b.get('details') or {}).get('blocker', b.get('rule')))}</td>"
+                   f"<td class=\"rule\">{_code((b.get('details') or {}).get('blocker', b.get('rule')))}</td>"
                    f"<td>{_e(b.get('message'))}</td></tr>")
     out.append("</tbody></table></section>")
     return out
@@ -145,18 +156,27 @@ def _plan(data: ReportData) -> list[str]:
         title = (f"already broken at the current {hop.get('to')}: fix first" if hop.get("from") is None
                  else f"before {hop.get('name')}")
         items = hop.get("items") or []
-        out.append(f"<h4>{number}. {_e(title)} — {len(items) or 'nothing'} to migrate</h4>")
+        groups = hop_item_groups(items)
+        apis = f" ({len(groups)} API{'s' if len(groups) != 1 else ''})" if items else ""
+        out.append(f"<h4>{number}. {_e(title)} — {len(items) or 'nothing'} to migrate{apis}</h4>")
         if not items:
             continue
-        out.append("<table><thead><tr><th>location</th><th>object</th><th>rule</th><th>migrate to</th>"
-                   "<th>affected</th></tr></thead><tbody>")
-        for item in items:
-            obj = item.get("object") or {}
-            out.append(f"<tr><td class=\"mono\">{_e(location_text(item))}</td>"
-                       f"<td>{_e(object_text(obj))} <span class=\"mono\">{_e(obj.get('apiVersion'))}</span></td>"
-                       f"<td>{_severity(item['severity'])} {_code(item['rule'])}</td>"
-                       f"<td>{_code(item['replacement']) if item.get('replacement') else 'no replacement API'}</td>"
-                       f"<td>{', '.join(_code(a) for a in item.get('affected') or []) or '—'}</td></tr>")
+        out.append("<table><thead><tr><th>API</th><th>rule</th><th class=\"num\">objects</th><th>where</th>"
+                   "<th>migrate to</th><th>affected</th></tr></thead><tbody>")
+        for api_version, kind, rule, group in groups:
+            first = group[0]
+            deprecated = next((i["deprecatedAt"] for i in group if i.get("deprecatedAt")), None)
+            where = "<br>".join(f"<span class=\"mono\">{_e(location_text(i))}</span> "
+                                f"{_e(object_text(i.get('object') or {}))}" for i in group)
+            affected = sorted({a for i in group for a in i.get("affected") or []})
+            replacement = (_code(first["replacement"]) if first.get("replacement")
+                           else _e(missing_replacement(rule, (first.get("details") or {}).get("introduced"))))
+            out.append(f"<tr><td>{_code(f'{api_version} {kind}')}"
+                       f"{'<br>deprecated at ' + _e(deprecated) if deprecated else ''}</td>"
+                       f"<td class=\"rule\">{_severity(first['severity'])} {_code(rule)}</td>"
+                       f"<td class=\"num\">{len(group)}</td>"
+                       f"<td>{where}</td><td>{replacement}</td>"
+                       f"<td>{', '.join(_code(a) for a in affected) or '—'}</td></tr>")
         out.append("</tbody></table>")
     out += _operator(plan.get("operator"))
     out.append("<h3>Application API waves</h3>")
@@ -265,7 +285,7 @@ def _api_section(section: ApiSection) -> list[str]:
     if section.removed_in:
         life.append(f"removed in {section.removed_in}")
     replacement = (f"migrate to {_code(section.replacement)}" if section.replacement
-                   else "no replacement API")
+                   else _e(missing_replacement(None, section.first_served)))
     fix = (f'<span class="fixable">kcompat fix can migrate it to {_code(section.fix_to)}</span>'
            if section.fixable else '<span class="manual">migrate by hand (kcompat fix has no migration for it)</span>')
     out = [f'<div class="api" id="{_e(section.anchor)}"><h3>{_e(section.title)}</h3>',

@@ -16,6 +16,7 @@ from kcompat.core.escape import xml_chars
 from kcompat.core.model import Finding, ObjectRef, Severity
 from kcompat.core.result import CheckResult
 from kcompat.report.github import object_label
+from kcompat.report.summary import hop_phrase
 
 
 def _clean(element: ET.Element) -> None:
@@ -42,7 +43,7 @@ def _failure_text(finding: Finding) -> str:
     if finding.replacement:
         lines.append(f"replacement: {finding.replacement}")
     if finding.hop:
-        lines.append(f"breaks at hop {finding.hop}")
+        lines.append(hop_phrase(finding))
     if finding.origin.template:
         lines.append(f"template: {finding.origin.template}")
     return "\n".join(lines)

@@ -1,4 +1,10 @@
-"""`-o markdown`: a summary table and findings grouped by file, for $GITHUB_STEP_SUMMARY and PR comments."""
+"""`-o markdown`: a summary for $GITHUB_STEP_SUMMARY and pull-request comments.
+
+GitHub refuses a comment over 65,536 characters, so the output always fits LIMIT (65,000): the
+counts per rule and per file, then errors, warnings and info (in that order) grouped by file
+until the budget is spent, then "and M more" naming where the complete list is (the other
+outputs of the same run, `-o text=FILE`, or an artifact).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from kcompat.core.escape import md_code, md_text
 from kcompat.core.model import Finding
 from kcompat.core.result import CheckResult
 from kcompat.report.github import object_label
-from kcompat.report.summary import Summary
+from kcompat.report.summary import Summary, hop_phrase
 
 ICONS = {"error": "🔴 error", "warning": "🟡 warning", "info": "🔵 info"}
 
@@ -36,13 +42,28 @@ def _notes(finding: Finding) -> str:
     if finding.replacement:
         notes.append(f"use {code(finding.replacement)}")
     if finding.hop:
-        notes.append(f"breaks at {finding.hop}")
+        notes.append(hop_phrase(finding))
     if finding.origin.template:
         notes.append(f"template {code(finding.origin.template)}")
     return "; ".join(notes)
 
 
-def write_markdown(result: CheckResult, stream: TextIO) -> None:
+LIMIT = 65_000
+"""Characters a pull-request comment may hold, with a margin under GitHub's 65,536."""
+FILES_SHOWN = 20
+MESSAGE_CHARS = 600
+"""A message longer than this is cut (the full text is in the other outputs)."""
+_RESERVE = 3_000
+"""Kept free for the closing lines and the inputs-not-read section."""
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def write_markdown(result: CheckResult, stream: TextIO, full_report: str | None = None,
+                   limit: int = LIMIT) -> None:
+    """The summary, at most `limit` characters; full_report names where every finding is."""
     summary = Summary.of(result)
     context = result
     versions = f"{context.current} → {context.target}" if context.current else f"target {context.target}"
@@ -56,19 +77,53 @@ def write_markdown(result: CheckResult, stream: TextIO) -> None:
         out += [f"| {code(rule)} | {count} |" for rule, count in summary.by_rule.items()]
         out.append("")
     shown = [f for f in result.findings if not f.suppressed]
+    by_file: dict[str, list[Finding]] = {}
+    for finding in shown:
+        by_file.setdefault(finding.origin.path, []).append(finding)
+    if len(by_file) > 1:
+        ranked = sorted(by_file.items(), key=lambda item: (-len(item[1]), item[0]))
+        out += ["| file | errors | warnings | info |", "|---|---:|---:|---:|"]
+        for path, items in ranked[:FILES_SHOWN]:
+            counts = [sum(1 for f in items if f.severity.label == label) for label in ("error", "warning", "info")]
+            out.append(f"| {code(_cut(path, 300))} | " + " | ".join(map(str, counts)) + " |")
+        if len(ranked) > FILES_SHOWN:
+            out.append(f"| *and {len(ranked) - FILES_SHOWN} more files* | | | |")
+        out.append("")
     if not shown:
         out += ["No findings.", ""]
-    for path, group in groupby(shown, key=lambda f: f.origin.path):
-        items = list(group)
-        out += [f"### {code(path)}", "", "| line | severity | rule | object | message | notes |",
-                "|---:|---|---|---|---|---|"]
-        for finding in items:
-            label = object_label(finding.obj)
-            out.append(f"| {_position(finding)} | {ICONS[finding.severity.label]} | {code(finding.rule)} "
-                       f"| {cell(label)} | {cell(finding.message)} | {_notes(finding)} |")
-        out.append("")
+    ordered = sorted(shown, key=lambda f: (-f.severity, f.sort_key()))
+    used = sum(len(line) + 1 for line in out)
+    written = 0
+    full = False
+    for (severity, path), group in groupby(ordered, key=lambda f: (f.severity, f.origin.path)):
+        head = [f"### {code(_cut(path, 300))}: {severity.label}s", "",
+                "| line | severity | rule | object | message | notes |", "|---:|---|---|---|---|---|"]
+        rows: list[str] = []
+        for finding in group:
+            label = _cut(object_label(finding.obj), 300)
+            row = (f"| {_position(finding)} | {ICONS[finding.severity.label]} | {code(finding.rule)} "
+                   f"| {cell(label)} | {cell(_cut(finding.message, MESSAGE_CHARS))} | {_notes(finding)} |")
+            cost = len(row) + 1 + (0 if rows else sum(len(line) + 1 for line in head) + 1)
+            if used + cost > limit - _RESERVE:
+                full = True
+                break
+            rows.append(row)
+            used += cost
+        if rows:
+            out += head + rows + [""]
+            written += len(rows)
+        if full:
+            break
+    if written < len(ordered):
+        where = (f"in {code(full_report)}" if full_report
+                 else "in the complete output: add `-o text=kcompat.txt` (or `--output-file`) "
+                 "and keep it as an artifact")
+        out += [f"**…and {len(ordered) - written} more findings** (of {len(ordered)}) {where}.", ""]
     if result.input_errors:
         out += ["### Inputs not read", ""]
-        out += [f"- {code(error.path)}: {cell(error.reason)}" for error in result.input_errors]
+        out += [f"- {code(_cut(error.path, 300))}: {cell(_cut(error.reason, 300))}"
+                for error in result.input_errors[:10]]
+        if len(result.input_errors) > 10:
+            out.append(f"- *and {len(result.input_errors) - 10} more*")
         out.append("")
     stream.write("\n".join(out))

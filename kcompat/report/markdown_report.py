@@ -9,7 +9,15 @@ from typing import Any
 
 from kcompat.core.escape import md_fence
 from kcompat.report.markdown_check import ICONS, cell, code
-from kcompat.report.migration import ApiSection, ReportData, hop_text, location_text, object_text
+from kcompat.report.migration import (
+    ApiSection,
+    ReportData,
+    hop_item_groups,
+    hop_text,
+    location_text,
+    missing_replacement,
+    object_text,
+)
 
 
 def _table(header: list[str], align: list[str], rows: list[list[str]]) -> list[str]:
@@ -53,12 +61,25 @@ def _plan(data: ReportData) -> list[str]:
         title = (f"already broken at the current {hop.get('to')}: fix first" if hop.get("from") is None
                  else f"before {hop.get('name')}")
         items = hop.get("items") or []
-        out += [f"**{number}. {title}** — {len(items) or 'nothing'} to migrate", ""]
-        if items:
-            out += _table(["location", "object", "rule", "migrate to", "affected"], ["---"] * 5, [
-                [code(location_text(i)), cell(object_text(i.get("object") or {})), code(i["rule"]),
-                 code(i["replacement"]) if i.get("replacement") else "no replacement API",
-                 ", ".join(code(a) for a in i.get("affected") or []) or "—"] for i in items])
+        groups = hop_item_groups(items)
+        apis = f" ({len(groups)} API{'s' if len(groups) != 1 else ''})" if items else ""
+        out += [f"**{number}. {title}** — {len(items) or 'nothing'} to migrate{apis}", ""]
+        rows = []
+        for api_version, kind, rule, group in groups:
+            first = group[0]
+            deprecated = next((i["deprecatedAt"] for i in group if i.get("deprecatedAt")), None)
+            objects = "<br>".join(f"{code(location_text(i))} {cell(object_text(i.get('object') or {}))}"
+                                  for i in group)
+            affected = sorted({a for i in group for a in i.get("affected") or []})
+            api = code(f"{api_version} {kind}") + (f"<br>deprecated at {cell(deprecated)}" if deprecated else "")
+            rows.append([api,
+                         code(rule), f"{len(group)}", objects,
+                         code(first["replacement"]) if first.get("replacement")
+                         else missing_replacement(rule, (first.get("details") or {}).get("introduced")),
+                         ", ".join(code(a) for a in affected) or "—"])
+        if rows:
+            out += _table(["API", "rule", "objects", "where", "migrate to", "affected"],
+                          ["---", "---", "---:", "---", "---", "---"], rows)
     out += _operator(plan.get("operator"))
     out += ["### Application API waves", ""]
     waves = plan.get("waves") or []
@@ -133,7 +154,8 @@ def _graph(data: ReportData) -> list[str]:
 def _api(section: ApiSection) -> list[str]:
     life = "; ".join(x for x in (f"deprecated in {section.deprecated_in}" if section.deprecated_in else "",
                                  f"removed in {section.removed_in}" if section.removed_in else "") if x)
-    replacement = f"migrate to {code(section.replacement)}" if section.replacement else "no replacement API"
+    replacement = (f"migrate to {code(section.replacement)}" if section.replacement
+                   else missing_replacement(None, section.first_served))
     fix = (f"✅ `kcompat fix` can migrate it to {code(section.fix_to or '')}" if section.fixable
            else "✋ migrate by hand (`kcompat fix` has no migration for it)")
     out = [f"### {code(section.title)}", "", f"{life or 'lifecycle'}: {replacement}. {fix}.", ""]

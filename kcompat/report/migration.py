@@ -43,6 +43,8 @@ class ApiSection:
     fixable: bool
     fix_to: str | None
     findings: list[dict[str, Any]] = field(default_factory=list)
+    first_served: str | None = None
+    """For an API the target does not serve yet: the release that first serves it by default."""
 
     @property
     def title(self) -> str:
@@ -99,6 +101,24 @@ def hop_sort_key(name: str) -> tuple[int, int, str]:
 def hop_text(name: str | None) -> str:
     """A hop name for people: `1.24 → 1.25`."""
     return (name or "—").replace(" -> ", " → ")
+
+
+def hop_item_groups(items: list[dict[str, Any]]) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+    """A plan hop's items grouped by (apiVersion, kind, rule), sorted; objects in input order."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for item in items:
+        obj = item.get("object") or {}
+        key = (str(obj.get("apiVersion") or ""), str(obj.get("kind") or ""), str(item.get("rule") or ""))
+        groups.setdefault(key, []).append(item)
+    return [(*key, group) for key, group in sorted(groups.items())]
+
+
+def missing_replacement(rule: str | None, first_served: str | None = None) -> str:
+    """What to say when an item has no replacement: an API not served yet is not "without replacement"."""
+    if rule == "not-yet-served" or first_served:
+        return (f"not served by default yet: upgrade to {first_served} first" if first_served
+                else "no version served by default yet: upgrade first")
+    return "no replacement API"
 
 
 def anchor_of(text: str) -> str:
@@ -175,6 +195,8 @@ def _sections(check: dict[str, Any], target: Any) -> tuple[list[ApiSection], lis
                 minor_text(api.removed_in) if api.removed_in is not None else None,
                 list(api.migration), list(api.notes), fixable(api_version, kind, target),
                 fix_route.api_version if fix_route else None)
+            if not api.served_in(target) and api.served and min(api.served) > target.minor:
+                section.first_served = minor_text(min(api.served))
             sections[(api_version, kind)] = section
         section.findings.append(finding)
     return [sections[key] for key in sorted(sections)], others

@@ -38,3 +38,12 @@ def failing(findings: list[Finding], fail_on: Severity | None) -> bool:
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def hop_phrase(finding: Finding) -> str:
+    """What the finding's hop means, in words: a deprecation starts at its hop, a removal breaks there."""
+    if finding.hop is None:
+        return ""
+    if finding.rule == "deprecated-api":
+        return f"deprecated at {finding.hop}"
+    return f"breaks at {finding.hop}"

@@ -210,7 +210,7 @@ def test_text_output_is_grouped_with_jumpable_locations(run_cli: CLI, write: Wri
     lines = run.out.splitlines()
     assert lines[0] == str(path)
     assert lines[1].startswith(f"  {path}:1:1: error removed-api: PodDisruptionBudget shop/web: ")
-    assert "breaks at hop 1.24 -> 1.25" in lines[2]
+    assert "breaks at 1.24 -> 1.25" in lines[2]
     assert "\x1b[" not in run.out  # not a terminal: no colour codes
     assert lines[-1].startswith("1 error, 0 warnings, 0 info in 1 file, 1 document, 1 object (1.22 -> 1.29)")
 

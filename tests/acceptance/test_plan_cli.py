@@ -107,3 +107,23 @@ def test_graph_reports_unresolved(run_cli: CLI) -> None:
     bookinfo = FIXTURES / "corpus/graphs/bookinfo/platform-kube"
     run = run_cli("graph", str(bookinfo / "bookinfo-ratings-v2.yaml"), "-o", "mermaid")
     assert ":::unresolved" in run.out and "mongodb?" in run.out
+
+
+def test_plan_lists_an_api_once_at_its_removal_and_no_rollout_for_hop_0(run_cli: CLI) -> None:
+    plan = run_cli("plan", DEMO, "--current-version", "1.21", "--target-version", "1.29", "-o", "json").json()
+    by_hop = {h["name"]: h for h in plan["hops"]}
+    # autoscaling/v2beta2 HPA is deprecated at 1.22 -> 1.23 and removed at 1.25 -> 1.26: listed once
+    listed = [(h["name"], i["rule"]) for h in plan["hops"] for i in h["items"]
+              if i["object"]["kind"] == "HorizontalPodAutoscaler"]
+    assert listed == [("1.25 -> 1.26", "removed-api")]
+    removal = by_hop["1.25 -> 1.26"]["items"][0]
+    assert removal["deprecatedAt"] == "1.22 -> 1.23"
+    assert by_hop["1.22 -> 1.23"]["items"] == []
+    # hop 0 holds APIs 1.21 does not serve: no claim that 1.21 serves old and new
+    assert by_hop["at 1.21"]["items"] and by_hop["at 1.21"]["strategy"] == ""
+    text = run_cli("plan", DEMO, "--current-version", "1.21", "--target-version", "1.29").out
+    assert "1.21 serves both" not in text.split("1. before 1.21 -> 1.22")[0]
+    assert "deprecated at 1.22 -> 1.23; listed here, where it breaks" in text
+    # flowcontrol v1 is new in 1.29: both versions are served only after the 1.28 -> 1.29 hop
+    assert "1.29 serves both the old and the replacement versions" in by_hop["1.28 -> 1.29"]["strategy_reason"]
+    assert "after the hop" in by_hop["1.28 -> 1.29"]["strategy_reason"]

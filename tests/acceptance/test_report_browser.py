@@ -141,6 +141,22 @@ PAGE_FACTS = """JSON.stringify({
 })"""
 
 
+LAYOUT_FACTS = """JSON.stringify({
+  pageWidth: document.documentElement.scrollWidth,
+  viewport: document.documentElement.clientWidth,
+  cut: [...document.querySelectorAll('table')]
+      .filter(t => t.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+                   || t.scrollWidth > t.clientWidth + 1)
+      .map(t => t.querySelector('th') ? t.querySelector('th').textContent : t.outerHTML.slice(0, 60)),
+  wrapped: [...document.querySelectorAll('td.rule')].filter(td => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      return new Set([...range.getClientRects()].map(r => Math.round(r.bottom))).size > 1;
+  }).map(td => td.textContent.trim()),
+  ruleCells: document.querySelectorAll('td.rule').length,
+})"""
+
+
 def _artifact_dir() -> Path:
     return Path(os.environ.get("KCOMPAT_ARTIFACTS") or ROOT / ".cache" / "artifacts")
 
@@ -171,6 +187,8 @@ def test_html_report_renders_offline_in_chromium(run_cli: CLI, tmp_path: Path,
         browser.drain(1.0)
         facts = json.loads(browser.send("Runtime.evaluate", {"expression": PAGE_FACTS, "returnByValue": True},
                                         session=session)["result"]["value"])
+        layout = json.loads(browser.send("Runtime.evaluate", {"expression": LAYOUT_FACTS, "returnByValue": True},
+                                         session=session)["result"]["value"])
         size = browser.send("Page.getLayoutMetrics", session=session)["cssContentSize"]
         shot = browser.send("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
@@ -213,3 +231,7 @@ def test_html_report_renders_offline_in_chromium(run_cli: CLI, tmp_path: Path,
     assert facts["rects"] == len(graph["nodes"])
     assert facts["svgWidth"] > 500
     assert facts["scripts"] == 0 and facts["title"].startswith("Kubernetes 1.21")
+    # at 1280 px every table fits the page (the widest row is not cut) and no rule name wraps
+    assert layout["viewport"] == 1280 and layout["pageWidth"] <= 1280, layout
+    assert layout["cut"] == [], layout["cut"]
+    assert layout["ruleCells"] > 10 and layout["wrapped"] == [], layout["wrapped"]

@@ -84,7 +84,7 @@ def test_plan_lists_audit_clients_before_the_hop_that_removes_their_api(
     text = run_cli("plan", str(app), "-c", "1.21", "-t", "1.29", "--audit-log", str(log)).out
     assert ("clients still calling this API: extensions/v1beta1 Ingress (removed in 1.22; use "
             "networking.k8s.io/v1): Deployment/shop/legacy as service account shop/legacy-controller "
-            "(audit log, 2 requests, last seen 2024-05-02T11:00:00Z)") in text
+            "(audit log, 2 requests, first seen 2024-05-01T10:00:00Z, last seen 2024-05-02T11:00:00Z)") in text
     markdown = run_cli("plan", str(app), "-c", "1.21", "-t", "1.29", "--audit-log", str(log), "-o", "markdown").out
     assert "clients still calling this API: policy/v1beta1" in markdown
 
@@ -139,3 +139,60 @@ def test_bundled_audit_fixture_and_bad_inputs(run_cli: CLI, write: Callable[[str
     assert run.code == 2 and "kcompat clients -o json" in run.err
     run = run_cli("graph", demo, "--audit-log", str(Path(write("x", "").parent / "missing.log")))
     assert run.code == 2
+
+
+SHARED_ACCOUNT_APPS = "\n---\n".join(
+    f"""apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: app-{number}, namespace: shop}}
+spec:
+  selector: {{matchLabels: {{app: app-{number}}}}}
+  template:
+    metadata: {{labels: {{app: app-{number}}}}}
+    spec: {{containers: [{{name: app, image: nginx}}]}}""" for number in range(14))
+
+
+def _real_event(second: int, agent: str) -> str:
+    """An audit.k8s.io/v1 Event as the API server writes it (Metadata level, ResponseComplete)."""
+    return json.dumps({
+        "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
+        "auditID": f"5c3c7b2e-8a43-4b0e-9f7d-0000000000{second:02d}", "stage": "ResponseComplete",
+        "requestURI": "/apis/policy/v1beta1/namespaces/shop/poddisruptionbudgets?limit=500", "verb": "list",
+        "user": {"username": "system:serviceaccount:shop:default", "uid": "0c6e1a7e-1b9b-4d43-a0f4-6d1f0a6c2d11",
+                 "groups": ["system:serviceaccounts", "system:serviceaccounts:shop", "system:authenticated"],
+                 "extra": {"authentication.kubernetes.io/pod-name": ["app-3-6d4cf56db6-x2x7k"]}},
+        "sourceIPs": ["10.244.1.17"], "userAgent": agent,
+        "objectRef": {"resource": "poddisruptionbudgets", "namespace": "shop", "apiGroup": "policy",
+                      "apiVersion": "v1beta1"},
+        "responseStatus": {"metadata": {}, "code": 200},
+        "requestReceivedTimestamp": f"2024-05-01T10:00:{second:02d}.412345Z",
+        "stageTimestamp": f"2024-05-01T10:00:{second:02d}.415678Z",
+        "annotations": {"authorization.k8s.io/decision": "allow", "authorization.k8s.io/reason": "",
+                        "k8s.io/deprecated": "true", "k8s.io/removed-release": "1.25"}})
+
+
+def test_one_request_of_a_shared_service_account_is_one_client(
+        run_cli: CLI, write: Callable[[str, str], Path]) -> None:
+    app = write("apps.yaml", SHARED_ACCOUNT_APPS)
+    log = write("audit.log", _real_event(1, "kubectl/v1.24.0 (linux/amd64) kubernetes/4ce5a89") + "\n")
+    plan = run_cli("plan", str(app), "-c", "1.21", "-t", "1.29", "--audit-log", str(log), "-o", "json").json()
+    [call] = [c for h in plan["hops"] for c in h["clients"]]
+    assert call["requests"] == 1
+    assert call["clients"] == ["service account shop/default"]
+    assert len(call["run_by"]) == 14  # the 14 workloads that run as it, named once, not 14 clients
+    assert len(plan["clients"]) == 1
+    text = run_cli("plan", str(app), "-c", "1.21", "-t", "1.29", "--audit-log", str(log)).out
+    assert text.count("1 request") == 2  # the hop and the overall list, once each
+    assert "14 workloads run as it, any may be the caller: Deployment/shop/app-0" in text
+
+
+def test_clients_are_one_per_identity_whatever_the_user_agent(
+        run_cli: CLI, write: Callable[[str, str], Path]) -> None:
+    log = write("audit.log", "\n".join(_real_event(second, f"kubectl/v1.{20 + second % 3}.0") for second in range(9)))
+    data = run_cli("clients", "--audit-log", str(log), "-t", "1.29", "-o", "json").json()
+    [client] = data["clients"]
+    assert client["identity"]["user_agents"] == ["kubectl/v1.20.0", "kubectl/v1.21.0", "kubectl/v1.22.0"]
+    [usage] = client["apis"]
+    assert usage["requests"] == 9
+    assert usage["first_seen"].startswith("2024-05-01T10:00:00")
+    assert usage["last_seen"].startswith("2024-05-01T10:00:08")

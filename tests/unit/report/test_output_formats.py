@@ -242,13 +242,18 @@ MARKDOWN = f"""\
 | `deprecated-api` | 1 |
 | `removed-api` | 1 |
 
-### `deploy/app.yaml`
+| file | errors | warnings | info |
+|---|---:|---:|---:|
+| `deploy/app.yaml` | 1 | 0 | 0 |
+| `deploy/ops,1.yaml` | 0 | 1 | 0 |
+
+### `deploy/app.yaml`: errors
 
 | line | severity | rule | object | message | notes |
 |---:|---|---|---|---|---|
 | 1:1 | 🔴 error | `removed-api` | PodDisruptionBudget shop/web | {PDB_MESSAGE} | use `policy/v1` |
 
-### `deploy/ops,1.yaml`
+### `deploy/ops,1.yaml`: warnings
 
 | line | severity | rule | object | message | notes |
 |---:|---|---|---|---|---|
