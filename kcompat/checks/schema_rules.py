@@ -135,10 +135,75 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
                 message = f"{field_path(full)}: Required value: required by {where} but missing"
                 origin = _nearest_origin(resource, path)
         else:
-            got = f", got {got_text}" if got_text is not None else ""
-            message = f"{field_path(path)}: expected {problem.expected}{got} ({short})"
             origin = _nearest_origin(resource, path)
+            worded = None if _secret_value(resource, path) else _server_wording(resource, problem)
+            if worded is not None:
+                error_type, text = worded
+                details["errorType"] = error_type
+                message = f"{field_path(path)}: {text} ({short})"
+            else:
+                got = f", got {got_text}" if got_text is not None else ""
+                message = f"{field_path(path)}: expected {problem.expected}{got} ({short})"
+        if problem.code in _ERROR_TYPES:
+            details.setdefault("errorType", _ERROR_TYPES[problem.code])
         yield Finding("schema", RULES["schema"], message, origin, resource.ref(), details=details)
+
+
+_ERROR_TYPES = {"required": "FieldValueRequired", "type": "FieldValueTypeInvalid", "enum": "FieldValueNotSupported",
+                "pattern": "FieldValueInvalid", "format": "FieldValueTypeInvalid", "range": "FieldValueInvalid"}
+"""Problem code -> the upstream field.ErrorType the API server's schema validation reports."""
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
+_BOUND = re.compile(r"^a number (at least|greater than|at most|less than) (\S+)$")
+_BOUND_WORDS = {"at least": "greater than or equal to", "greater than": "greater than",
+                "at most": "less than or equal to", "less than": "less than"}
+_MISSING = object()
+
+
+def _server_wording(resource: Resource, problem: Problem) -> tuple[str, str] | None:
+    """(field.ErrorType, the API server's detail) for a schema problem it words in a known way
+    (kube-openapi's validation errors as apiextensions-apiserver reports them), else None.
+
+    type:    Invalid value: "array": data in body must be of type object: "array"
+    enum:    Unsupported value: "udp": supported values: "SCTP", "TCP", "UDP"
+    pattern: Invalid value: "x y": spec.name in body should match '^[a-z]+$'
+    range:   Invalid value: 0: spec.size in body should be greater than or equal to 1
+    """
+    from kcompat.checks.builtin.errors import render_value
+
+    value = _value_at(resource.obj, problem.path)
+    if value is _MISSING:
+        return None
+    name = field_path(problem.path)
+    if problem.code == "type":
+        got = _JSON_TYPES.get(type(value))
+        if got is None:
+            return None
+        expected = problem.expected.split(" (", 1)[0] if problem.expected.split(" ", 1)[0] in \
+            _JSON_TYPES.values() else problem.expected
+        return "FieldValueTypeInvalid", f'Invalid value: "{got}": {name} in body must be of type {expected}: "{got}"'
+    if problem.code == "enum" and problem.expected.startswith("one of ") and not isinstance(value, dict | list):
+        return "FieldValueNotSupported", (f"Unsupported value: {render_value(value)}: supported values: "
+                                          f"{problem.expected[len('one of '):]}")
+    if problem.code == "pattern" and problem.expected.startswith("a string matching pattern ") and \
+            isinstance(value, str):
+        pattern = problem.expected[len("a string matching pattern "):]
+        return "FieldValueInvalid", f"Invalid value: {render_value(value)}: {name} in body should match '{pattern}'"
+    bound = _BOUND.match(problem.expected) if problem.code == "range" else None
+    if bound is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return "FieldValueInvalid", (f"Invalid value: {render_value(value)}: {name} in body should be "
+                                     f"{_BOUND_WORDS[bound.group(1)]} {bound.group(2)}")
+    return None
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+            continue
+        if not isinstance(data, dict) or step not in data:
+            return _MISSING
+        data = data[step]
+    return data
 
 
 def _nearest_origin(resource: Resource, path: tuple[str | int, ...]) -> Origin:

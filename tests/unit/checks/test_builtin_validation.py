@@ -68,6 +68,23 @@ def test_protocol_reads_like_the_server() -> None:
         'spec.containers[0].ports[0].protocol: Unsupported value: "udp": supported values: "SCTP", "TCP", "UDP"']
 
 
+@pytest.mark.parametrize("value, shown", [(22, "22"), (6.5, "6.5"), (True, "true")])
+def test_protocol_that_is_not_a_string_is_unsupported(value: object, shown: str) -> None:
+    # kubectl-validate's recorded answer for `protocol: 22`: the schema's type error and this.
+    unsupported = f'Unsupported value: {shown}: supported values: "SCTP", "TCP", "UDP"'
+    assert one(container(ports=[{"containerPort": 53, "protocol": value}])) == [
+        f"spec.containers[0].ports[0].protocol: {unsupported}"]
+    assert service({"ports": [{"port": 53, "protocol": value}]}) == [f"spec.ports[0].protocol: {unsupported}"]
+
+
+@pytest.mark.parametrize("value", ["TCP", "UDP", "SCTP", None])
+def test_protocol_boundaries_pass(value: object) -> None:
+    port: dict[str, Any] = {"containerPort": 53} if value is None else {"containerPort": 53, "protocol": value}
+    assert one(container(ports=[port])) == []
+    assert one(container(ports=[{"containerPort": 53, "protocol": "Tcp"}])) == [
+        'spec.containers[0].ports[0].protocol: Unsupported value: "Tcp": supported values: "SCTP", "TCP", "UDP"']
+
+
 def test_finding_carries_rule_field_error_type_and_position() -> None:
     found = findings("""\
         apiVersion: apps/v1
@@ -846,6 +863,8 @@ def test_network_policy() -> None:
         "spec.ingress[0].ports[0].endPort: Invalid value: 8000: must be greater than or equal to `port`",
         "spec.ingress[0].from[0]: Required value: must specify a peer",
         'spec.policyTypes[0]: Unsupported value: "ingress": supported values: "Ingress", "Egress"']
+    assert obj({**base, "spec": {"podSelector": {}, "ingress": [{"ports": [{"protocol": 6, "port": 80}]}]}}) == [
+        'spec.ingress[0].ports[0].protocol: Unsupported value: 6: supported values: "TCP", "UDP", "SCTP"']
     assert obj({**base, "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": "http", "endPort": 90}]}]}}) == [
         'spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is non-numeric']
 
