@@ -12,7 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import CLI
+from kcompat.checks.schema_rules import go_value_as_json
+from kcompat.schema.validator import go_value
 
 Write = Callable[[str, str], Path]
 
@@ -119,3 +123,51 @@ def test_invalid_crd_names_the_servers_field(run_cli: CLI, write: Write) -> None
     (finding,) = run_findings(run_cli, str(write("crd2.yaml", two))).values()
     assert finding["details"]["field"] == \
         "spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[count].type"
+
+
+DEPLOYMENT_PORTS = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: a
+    image: nginx
+    ports:
+    - containerPort: 80
+    - {containerPort: 80, protocol: TCP}
+"""
+
+
+def test_duplicate_value_is_json_from_1_34(run_cli: CLI, write: Write) -> None:
+    """apimachinery v0.34.0 prints a map or list BadValue with json.Marshal, before with %#v."""
+    path = write("pod.yaml", DEPLOYMENT_PORTS)
+    field = "spec.containers[0].ports[1]"
+
+    def shown(target: str) -> tuple[str, str]:
+        run = run_cli("check", str(path), "-t", target, "--strict", "-o", "json")
+        (finding,) = [f for f in run.json()["findings"] if f["rule"] == "duplicate-value"]
+        return finding["message"].split(" (", 1)[0], finding["details"]["value"]
+
+    go = 'map[string]interface {}{"containerPort":80, "protocol":"TCP"}'
+    assert shown("1.33") == (f"{field}: Duplicate value: {go}", go)
+    json_key = '{"containerPort":80,"protocol":"TCP"}'
+    assert shown("1.34") == (f"{field}: Duplicate value: {json_key}", json_key)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ({"containerPort": 88, "protocol": "TCP"}, '{"containerPort":88,"protocol":"TCP"}'),
+    ([1, "a", None, {"b": [True, 0.5]}], '[1,"a",null,{"b":[true,0.5]}]'),
+    ({"k": "a<b&c\"d\\e\tf"}, '{"k":"a\\u003cb\\u0026c\\"d\\\\e\\tf"}'),
+    ({"name": "café"}, '{"name":"café"}'),
+    ({}, "{}"),
+    ("plain", '"plain"'),  # strings and numbers keep %q / %v
+    (80, "80"),
+])
+def test_go_value_as_json(value: object, expected: str) -> None:
+    assert go_value_as_json(go_value(value)) == expected
+
+
+def test_go_value_as_json_leaves_other_text() -> None:
+    assert go_value_as_json("core.ServicePort{Name:\"\"}") == "core.ServicePort{Name:\"\"}"
+    assert go_value_as_json("map[string]interface {}{broken") == "map[string]interface {}{broken"
