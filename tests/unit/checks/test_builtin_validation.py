@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -461,6 +462,42 @@ def test_selector_must_match_template_labels() -> None:
         "not match template `labels`"]
     spec["template"] = template({"app": "web", "tier": "x"})
     assert deployment(spec) == []
+
+
+def at_target(minor: int, data: dict[str, Any]) -> list[str]:
+    """Messages for a `kcompat check -t 1.<minor>` run (check_builtin reads only the target)."""
+    context = SimpleNamespace(target=SimpleNamespace(minor=minor))
+    return [finding.message for finding in check_builtin(resource(yaml.safe_dump(data)), context)]  # type: ignore[arg-type]
+
+
+def test_map_selector_and_int_or_string_values_are_json_from_1_34() -> None:
+    """apimachinery v0.34.0 prints non-primitive bad values with json.Marshal, before with %#v."""
+    labels = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template({"tier": "x", "app": "api"})}}
+    detail = ": `selector` does not match template `labels`"
+    assert at_target(33, labels) == [
+        f'spec.template.metadata.labels: Invalid value: map[string]string{{"app":"api", "tier":"x"}}{detail}']
+    assert at_target(34, labels) == [
+        f'spec.template.metadata.labels: Invalid value: {{"app":"api","tier":"x"}}{detail}']
+    empty = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+             "spec": {"selector": {}, "template": template()}}
+    assert at_target(35, empty) == ["spec.selector: Invalid value: {}: empty selector is invalid for deployment"]
+    job_spec = {"selector": {"matchLabels": {"a": "b"},
+                             "matchExpressions": [{"key": "k", "operator": "Exists"},
+                                                  {"key": "t", "operator": "In", "values": ["x"]}]},
+                "template": template({"a": "b"}, restartPolicy="Never")}
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+            "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": job_spec}}}
+    assert [m for m in at_target(34, cron) if m.startswith("spec.jobTemplate.spec.selector")] == [
+        'spec.jobTemplate.spec.selector: Invalid value: {"matchLabels":{"a":"b"},"matchExpressions":'
+        '[{"key":"k","operator":"Exists"},{"key":"t","operator":"In","values":["x"]}]}: '
+        "`selector` will be auto-generated"]
+    pdb_spec = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "p"},
+                "spec": {"maxUnavailable": "150%"}}
+    assert at_target(33, pdb_spec) == [
+        'spec.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}: '
+        "must not be greater than 100%"]
+    assert at_target(34, pdb_spec) == ['spec.maxUnavailable: Invalid value: "150%": must not be greater than 100%']
 
 
 def test_selector_expressions() -> None:
