@@ -100,5 +100,44 @@ def _crd_itself(resource: Resource) -> Iterator[Finding]:
 
     _crd, problems = parse_crd(resource.obj, resource.api_version, resource.origin_of())
     for problem in problems:
-        yield Finding("crd-invalid", RULES["crd-invalid"], f"invalid CRD: {problem.message}",
-                      resource.origin_of(problem.path), resource.ref())
+        field = server_crd_field(resource.obj, problem.path)
+        details: dict[str, str] = {"field": field}
+        kind = next((kind for word, kind in _ERROR_TYPES if problem.message.startswith(word)), None)
+        if kind is not None:  # worded as the API server: "<field>: Unsupported value: ..."
+            details["errorType"] = kind
+            message = f"invalid CRD: {field}: {problem.message}"
+        else:
+            message = f"invalid CRD: {problem.message}"
+        yield Finding("crd-invalid", RULES["crd-invalid"], message, resource.origin_of(problem.path),
+                      resource.ref(), details=details)
+
+
+_ERROR_TYPES = (("Unsupported value: ", "FieldValueNotSupported"), ("Invalid value: ", "FieldValueInvalid"),
+                ("Required value", "FieldValueRequired"), ("Forbidden: ", "FieldValueForbidden"))
+_KEYED = frozenset({"properties", "patternProperties", "definitions", "dependencies"})
+
+
+def server_crd_field(crd: object, path: tuple[str | int, ...]) -> str:
+    """The API server's field path for a problem inside a CRD.
+
+    The server validates its internal form of the CRD: when every version has the same schema it
+    is hoisted to spec.validation, so a problem in the only (or a shared) schema is reported at
+    spec.validation.openAPIV3Schema...; schema property names are keys (properties[spec]).
+    """
+    steps: list[str | int] = list(path)
+    if steps[:2] == ["spec", "versions"] and len(steps) >= 5 and steps[3:5] == ["schema", "openAPIV3Schema"]:
+        spec = crd.get("spec") if isinstance(crd, dict) else None
+        versions = spec.get("versions") if isinstance(spec, dict) else None
+        if isinstance(versions, list) and versions and all(isinstance(v, dict) for v in versions) and \
+                all(v.get("schema") == versions[0].get("schema") for v in versions):
+            steps = ["spec", "validation", "openAPIV3Schema", *steps[5:]]
+    text = ""
+    keyed = False
+    for step in steps:
+        if isinstance(step, int) or keyed:
+            text += f"[{step}]"
+            keyed = False
+        else:
+            text += f".{step}" if text else step
+            keyed = step in _KEYED
+    return text

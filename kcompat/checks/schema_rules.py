@@ -135,10 +135,75 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
                 message = f"{field_path(full)}: Required value: required by {where} but missing"
                 origin = _nearest_origin(resource, path)
         else:
-            got = f", got {got_text}" if got_text is not None else ""
-            message = f"{field_path(path)}: expected {problem.expected}{got} ({short})"
             origin = _nearest_origin(resource, path)
+            worded = None if _secret_value(resource, path) else _server_wording(resource, problem)
+            if worded is not None:
+                error_type, text = worded
+                details["errorType"] = error_type
+                message = f"{field_path(path)}: {text} ({short})"
+            else:
+                got = f", got {got_text}" if got_text is not None else ""
+                message = f"{field_path(path)}: expected {problem.expected}{got} ({short})"
+        if problem.code in _ERROR_TYPES:
+            details.setdefault("errorType", _ERROR_TYPES[problem.code])
         yield Finding("schema", RULES["schema"], message, origin, resource.ref(), details=details)
+
+
+_ERROR_TYPES = {"required": "FieldValueRequired", "type": "FieldValueTypeInvalid", "enum": "FieldValueNotSupported",
+                "pattern": "FieldValueInvalid", "format": "FieldValueTypeInvalid", "range": "FieldValueInvalid"}
+"""Problem code -> the upstream field.ErrorType the API server's schema validation reports."""
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
+_BOUND = re.compile(r"^a number (at least|greater than|at most|less than) (\S+)$")
+_BOUND_WORDS = {"at least": "greater than or equal to", "greater than": "greater than",
+                "at most": "less than or equal to", "less than": "less than"}
+_MISSING = object()
+
+
+def _server_wording(resource: Resource, problem: Problem) -> tuple[str, str] | None:
+    """(field.ErrorType, the API server's detail) for a schema problem it words in a known way
+    (kube-openapi's validation errors as apiextensions-apiserver reports them), else None.
+
+    type:    Invalid value: "array": data in body must be of type object: "array"
+    enum:    Unsupported value: "udp": supported values: "SCTP", "TCP", "UDP"
+    pattern: Invalid value: "x y": spec.name in body should match '^[a-z]+$'
+    range:   Invalid value: 0: spec.size in body should be greater than or equal to 1
+    """
+    from kcompat.checks.builtin.errors import render_value
+
+    value = _value_at(resource.obj, problem.path)
+    if value is _MISSING:
+        return None
+    name = field_path(problem.path)
+    if problem.code == "type":
+        got = _JSON_TYPES.get(type(value))
+        if got is None:
+            return None
+        expected = problem.expected.split(" (", 1)[0] if problem.expected.split(" ", 1)[0] in \
+            _JSON_TYPES.values() else problem.expected
+        return "FieldValueTypeInvalid", f'Invalid value: "{got}": {name} in body must be of type {expected}: "{got}"'
+    if problem.code == "enum" and problem.expected.startswith("one of ") and not isinstance(value, dict | list):
+        return "FieldValueNotSupported", (f"Unsupported value: {render_value(value)}: supported values: "
+                                          f"{problem.expected[len('one of '):]}")
+    if problem.code == "pattern" and problem.expected.startswith("a string matching pattern ") and \
+            isinstance(value, str):
+        pattern = problem.expected[len("a string matching pattern "):]
+        return "FieldValueInvalid", f"Invalid value: {render_value(value)}: {name} in body should match '{pattern}'"
+    bound = _BOUND.match(problem.expected) if problem.code == "range" else None
+    if bound is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return "FieldValueInvalid", (f"Invalid value: {render_value(value)}: {name} in body should be "
+                                     f"{_BOUND_WORDS[bound.group(1)]} {bound.group(2)}")
+    return None
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+            data = data[step]
+            continue
+        if not isinstance(data, dict) or step not in data:
+            return _MISSING
+        data = data[step]
+    return data
 
 
 def _nearest_origin(resource: Resource, path: tuple[str | int, ...]) -> Origin:
@@ -165,7 +230,12 @@ def _duplicate_value(resource: Resource, problem: Problem, context: CheckContext
     """
     path = problem.path
     first = int(problem.field) if problem.field is not None and problem.field.isdigit() else None
-    server = f"{field_path(path)}: Duplicate value: {problem.got}"
+    settings = context.schema
+    minor = settings.version.minor if settings is not None else context.target.minor
+    shown = problem.got
+    if minor >= _JSON_BAD_VALUES and problem.got is not None:
+        shown = go_value_as_json(problem.got)
+    server = f"{field_path(path)}: Duplicate value: {shown}"
     if builtin:
         severity = lenient_severity(context)
         note = ("server-side apply rejects it; the API server's own checks of built-in kinds may "
@@ -176,11 +246,71 @@ def _duplicate_value(resource: Resource, problem: Problem, context: CheckContext
     noun = "value" if "set" in problem.expected else "key"
     same = f"same {noun} as item {first}" if first is not None else "a duplicate"
     message = f"{server} ({problem.expected}; {same}; {note}) ({short})"
-    details: dict[str, Any] = {"field": field_path(path), "value": problem.got, "expected": problem.expected}
+    details: dict[str, Any] = {"field": field_path(path), "value": shown, "expected": problem.expected}
     if first is not None:
         details["firstIndex"] = first
     return Finding("duplicate-value", severity, message, _nearest_origin(resource, path), resource.ref(),
                    details=details)
+
+
+_JSON_BAD_VALUES = 34
+"""From Kubernetes 1.34 (apimachinery v0.34.0) field.Error prints a map or list BadValue as JSON
+(`{"containerPort":88,"protocol":"TCP"}`); before, with Go's %#v (`map[string]interface {}{...}`)."""
+
+
+def go_value_as_json(text: str) -> str:
+    """A value printed by kcompat.schema.validator.go_value (Go's %#v of decoded JSON) printed
+    as Go's json.Marshal does: compact, keys sorted, <, > and & escaped. Text that is not in
+    go_value's form is returned unchanged, and so is a string or number, which field.Error prints
+    as before (%q, %v)."""
+    import json
+
+    if not text.startswith(("map[", "[]")):
+        return text
+
+    def parse(at: int) -> tuple[Any, int]:
+        for word, value in (("interface {}(nil)", None), ("null", None), ("true", True), ("false", False)):
+            if text.startswith(word, at):
+                return value, at + len(word)
+        if text.startswith("map[string]interface {}{", at):
+            at += len("map[string]interface {}{")
+            result: dict[str, Any] = {}
+            while text[at] != "}":
+                key, at = parse(at)
+                if text[at] != ":":
+                    raise ValueError(at)
+                result[str(key)], at = parse(at + 1)
+                at += 2 if text.startswith(", ", at) else 0
+            return result, at + 1
+        if text.startswith("[]interface {}{", at):
+            at += len("[]interface {}{")
+            items: list[Any] = []
+            while text[at] != "}":
+                item, at = parse(at)
+                items.append(item)
+                at += 2 if text.startswith(", ", at) else 0
+            return items, at + 1
+        if text[at] == '"':
+            end = at + 1
+            while text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            raw = text[at + 1:end]
+            return re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), raw).encode(
+                "latin-1", "backslashreplace").decode("unicode_escape") if "\\" in raw else raw, end + 1
+        number = re.compile(r"-?[0-9][0-9.e+-]*").match(text, at)
+        if number is None:
+            raise ValueError(at)
+        token = number.group()
+        return (float(token) if any(c in token for c in ".e") else int(token)), number.end()
+
+    try:
+        value, end = parse(0)
+    except (ValueError, IndexError):
+        return text
+    if end != len(text):
+        return text
+    rendered = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return rendered.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _secret_value(resource: Resource, path: tuple[str | int, ...]) -> bool:

@@ -243,7 +243,9 @@ def _version_with_schema(name: str, raw: dict[str, Any], schema: Any, schema_pat
                 _base_entry(schema, preserve_unknown, fingerprint)
             except SchemaError as failure:
                 error = failure.message
-                problems.append(CrdProblem((*schema_path, *failure.path), failure.message))
+                where = (*schema_path, *failure.path)
+                if not any(problem.path == where for problem in problems):  # not said twice
+                    problems.append(CrdProblem(where, failure.message))
             problems.extend(_rule_problems(schema, schema_path, fingerprint))
     return CrdVersion(
         name=name, served=raw.get("served") is True if "served" in raw or v1 else True,
@@ -273,7 +275,9 @@ def _schema_problems(schema: dict[str, Any], v1: bool) -> Iterator[tuple[Path, s
             yield path, "type is required in a structural schema (or x-kubernetes-int-or-string / " \
                 "x-kubernetes-preserve-unknown-fields)"
         if typed is not None and typed not in _TYPES:
-            yield (*path, "type"), f"unsupported type {typed!r}"
+            # The API server's field.NotSupported detail, its supported values sorted.
+            yield (*path, "type"), f"Unsupported value: {json.dumps(typed)}: supported values: " + \
+                ", ".join(f'"{name}"' for name in sorted(_TYPES))
         if "properties" in node and isinstance(node.get("additionalProperties"), dict):
             yield (*path, "additionalProperties"), "properties and additionalProperties are mutually exclusive"
         properties = node.get("properties")

@@ -77,13 +77,36 @@ def render_value(value: object) -> str:
     return str(value)
 
 
-def go_map(labels: object) -> Raw:
+class GoValue(Raw):
+    """A versioned API value (a map, a metav1.LabelSelector) that field.Error prints with Go's %#v
+    before Kubernetes 1.34 and with json.Marshal from 1.34 (apimachinery v0.34.0): json_text."""
+
+    json_text: str
+
+    def __new__(cls, go_text: str, json_text: str) -> GoValue:
+        made = super().__new__(cls, go_text)
+        made.json_text = json_text
+        return made
+
+
+JSON_BAD_VALUES = 34
+"""The first minor whose field errors print map and struct values as JSON."""
+
+
+def go_json(value: object) -> str:
+    """Go's json.Marshal of decoded JSON: compact, map keys sorted, <, > and & escaped."""
+    text = json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def go_map(labels: object) -> GoValue:
     """%#v of a map[string]string: map[string]string{"app":"web"}, keys sorted as fmt sorts them."""
     if not isinstance(labels, dict) or not labels:
-        return Raw("map[string]string(nil)" if not labels else "map[string]string{}")
-    items = ", ".join(f"{json.dumps(str(key))}:{json.dumps(str(value))}" for key, value in sorted(
-        labels.items(), key=lambda item: str(item[0])))
-    return Raw("map[string]string{" + items + "}")
+        return GoValue("map[string]string(nil)" if not labels else "map[string]string{}",
+                       "null" if not labels else "{}")
+    pairs = sorted(((str(key), str(value)) for key, value in labels.items()), key=lambda item: item[0])
+    items = ", ".join(f"{json.dumps(key)}:{json.dumps(value)}" for key, value in pairs)
+    return GoValue("map[string]string{" + items + "}", go_json(dict(pairs)))
 
 
 def go_selector(selector: object) -> Raw:
@@ -91,20 +114,31 @@ def go_selector(selector: object) -> Raw:
     selector = selector if isinstance(selector, dict) else {}
     labels = selector.get("matchLabels")
     shown_labels = go_map(labels) if labels else Raw("map[string]string(nil)")
+    # json.Marshal keeps the struct field order (matchLabels, matchExpressions; key, operator,
+    # values), sorts map keys and, by omitempty, drops empty fields.
+    json_parts = []
+    if isinstance(labels, dict) and labels:
+        json_parts.append('"matchLabels":' + go_json({str(k): str(v) for k, v in labels.items()}))
     expressions = selector.get("matchExpressions")
     if isinstance(expressions, list) and expressions:
         items = []
+        json_items = []
         for item in expressions:
             item = item if isinstance(item, dict) else {}
             values = item.get("values")
             shown_values = ("[]string{" + ", ".join(json.dumps(str(v)) for v in values) + "}"
                             if isinstance(values, list) and values else "[]string(nil)")
-            items.append(f"v1.LabelSelectorRequirement{{Key:{json.dumps(str(item.get('key', '')))}, "
-                         f"Operator:{json.dumps(str(item.get('operator', '')))}, Values:{shown_values}}}")
+            key, operator = str(item.get("key", "")), str(item.get("operator", ""))
+            items.append(f"v1.LabelSelectorRequirement{{Key:{json.dumps(key)}, "
+                         f"Operator:{json.dumps(operator)}, Values:{shown_values}}}")
+            listed = f',"values":{go_json([str(v) for v in values])}' if isinstance(values, list) and values else ""
+            json_items.append(f'{{"key":{go_json(key)},"operator":{go_json(operator)}{listed}}}')
         shown_expressions = "[]v1.LabelSelectorRequirement{" + ", ".join(items) + "}"
+        json_parts.append('"matchExpressions":[' + ",".join(json_items) + "]")
     else:
         shown_expressions = "[]v1.LabelSelectorRequirement(nil)"
-    return Raw(f"v1.LabelSelector{{MatchLabels:{shown_labels}, MatchExpressions:{shown_expressions}}}")
+    return GoValue(f"v1.LabelSelector{{MatchLabels:{shown_labels}, MatchExpressions:{shown_expressions}}}",
+                   "{" + ",".join(json_parts) + "}")
 
 
 class FieldErrors:
@@ -117,11 +151,17 @@ class FieldErrors:
         self.minor = minor
         """The target Kubernetes minor version, for the few rules a feature gate changes."""
 
+    def render(self, value: object) -> str:
+        """render_value, with map and selector values as JSON from 1.34 (as the target prints them)."""
+        if isinstance(value, GoValue) and self.minor is not None and self.minor >= JSON_BAD_VALUES:
+            return value.json_text
+        return render_value(value)
+
     def add(self, rule: str, path: Path, body: str, at: Path | None = None) -> None:
         self.items.append((rule, path, body, at if at is not None else path))
 
     def invalid(self, path: Path, value: object, detail: str, at: Path | None = None) -> None:
-        self.add("invalid-value", path, f"Invalid value: {render_value(value)}" + (f": {detail}" if detail else ""), at)
+        self.add("invalid-value", path, f"Invalid value: {self.render(value)}" + (f": {detail}" if detail else ""), at)
 
     def invalid_each(self, path: Path, value: object, details: list[str], at: Path | None = None) -> None:
         for detail in details:
@@ -131,14 +171,14 @@ class FieldErrors:
         self.add("required-value", path, "Required value" + (f": {detail}" if detail else ""), at)
 
     def duplicate(self, path: Path, value: object, at: Path | None = None) -> None:
-        self.add("duplicate-value", path, f"Duplicate value: {render_value(value)}", at)
+        self.add("duplicate-value", path, f"Duplicate value: {self.render(value)}", at)
 
     def unsupported(self, path: Path, value: object, supported: Iterable[str], at: Path | None = None) -> None:
         listed = ", ".join(json.dumps(item) for item in supported)
-        self.add("unsupported-value", path, f"Unsupported value: {render_value(value)}: supported values: {listed}", at)
+        self.add("unsupported-value", path, f"Unsupported value: {self.render(value)}: supported values: {listed}", at)
 
     def not_found(self, path: Path, value: object, at: Path | None = None) -> None:
-        self.add("not-found", path, f"Not found: {render_value(value)}", at)
+        self.add("not-found", path, f"Not found: {self.render(value)}", at)
 
     def forbidden(self, path: Path, detail: str, at: Path | None = None) -> None:
         self.add("forbidden-value", path, f"Forbidden: {detail}", at)
@@ -199,8 +239,9 @@ def nonnegative(errors: FieldErrors, owner: dict[str, Any], key: str, base: Path
         errors.invalid((*base, key), value, "must be greater than or equal to 0")
 
 
-def int_or_string(value: Any) -> Raw:
-    """%#v of an intstr.IntOrString value, as field errors print it."""
+def int_or_string(value: Any) -> GoValue:
+    """%#v of an intstr.IntOrString value, as field errors print it (from 1.34 its MarshalJSON:
+    "50%" or 1)."""
     if isinstance(value, str):
-        return Raw(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{json.dumps(value)}}}")
-    return Raw(f'intstr.IntOrString{{Type:0, IntVal:{value}, StrVal:""}}')
+        return GoValue(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{json.dumps(value)}}}", go_json(value))
+    return GoValue(f'intstr.IntOrString{{Type:0, IntVal:{value}, StrVal:""}}', f"{value}")

@@ -21,8 +21,7 @@ from kcompat.checks.builtin.meta import (
     validate_selector,
 )
 from kcompat.checks.builtin.pods import (
-    PROTOCOL_LIST,
-    PROTOCOLS,
+    check_protocol,
     port_num_or_name,
 )
 from kcompat.sources.resources import Resource
@@ -79,9 +78,7 @@ def check_service(errors: FieldErrors, resource: Resource) -> None:
             errors.invalid_each((*at, "port"), 0, f.is_valid_port_num(0), at)
         elif value is not None:
             errors.invalid_each((*at, "port"), value, f.is_valid_port_num(value))
-        protocol = as_str(port.get("protocol")) or "TCP"
-        if protocol not in PROTOCOLS:
-            errors.unsupported((*at, "protocol"), protocol, PROTOCOL_LIST)
+        protocol = check_protocol(errors, (*at, "protocol"), port.get("protocol")) or "TCP"
         if "targetPort" in port:
             port_num_or_name(errors, port["targetPort"], (*at, "targetPort"))
         app_protocol = as_str(port.get("appProtocol"))
@@ -300,9 +297,7 @@ def check_network_policy(errors: FieldErrors, resource: Resource) -> None:
 
 def _policy_port(errors: FieldErrors, port: dict[str, Any], path: Path) -> None:
     """networking/validation ValidateNetworkPolicyPort."""
-    protocol = as_str(port.get("protocol"))
-    if protocol and protocol not in PROTOCOLS:
-        errors.unsupported((*path, "protocol"), protocol, ("TCP", "UDP", "SCTP"))
+    check_protocol(errors, (*path, "protocol"), port.get("protocol"), ("TCP", "UDP", "SCTP"))
     value = port.get("port")
     end = as_int(port.get("endPort"))
     number = as_int(value)

@@ -150,11 +150,23 @@ def _container_ports(errors: FieldErrors, ports: Any, path: Path, found: list[Po
         host_port = as_int(port.get("hostPort"))
         if host_port:
             errors.invalid_each((*at, "hostPort"), host_port, f.is_valid_port_num(host_port))
-        protocol = as_str(port.get("protocol"))
-        if protocol and protocol not in PROTOCOLS:
-            errors.unsupported((*at, "protocol"), protocol, PROTOCOL_LIST)
+        protocol = check_protocol(errors, (*at, "protocol"), port.get("protocol"))
         if number is not None:
             found.append((at, f"{number}/{protocol or 'TCP'}", host_port or 0, as_str(port.get("hostIP")) or ""))
+
+
+def check_protocol(errors: FieldErrors, path: Path, value: object,
+                   supported: tuple[str, ...] = PROTOCOL_LIST) -> str | None:
+    """A port's protocol: one of TCP, UDP, SCTP (case-sensitive). A number or boolean is not a
+    protocol either: the server answers `protocol: 22` with `Unsupported value: 22` (next to the
+    schema's type error). Returns the protocol when it is a string."""
+    if isinstance(value, bool | int | float):
+        errors.unsupported(path, value, supported)
+        return None
+    protocol = as_str(value)
+    if protocol and protocol not in PROTOCOLS:
+        errors.unsupported(path, protocol, supported)
+    return protocol
 
 
 _RELAXED_ENV_NAMES = 32

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -66,6 +67,23 @@ def test_container_name_reads_like_the_server() -> None:
 def test_protocol_reads_like_the_server() -> None:
     assert one(container(ports=[{"containerPort": 53, "protocol": "udp"}])) == [
         'spec.containers[0].ports[0].protocol: Unsupported value: "udp": supported values: "SCTP", "TCP", "UDP"']
+
+
+@pytest.mark.parametrize("value, shown", [(22, "22"), (6.5, "6.5"), (True, "true")])
+def test_protocol_that_is_not_a_string_is_unsupported(value: object, shown: str) -> None:
+    # kubectl-validate's recorded answer for `protocol: 22`: the schema's type error and this.
+    unsupported = f'Unsupported value: {shown}: supported values: "SCTP", "TCP", "UDP"'
+    assert one(container(ports=[{"containerPort": 53, "protocol": value}])) == [
+        f"spec.containers[0].ports[0].protocol: {unsupported}"]
+    assert service({"ports": [{"port": 53, "protocol": value}]}) == [f"spec.ports[0].protocol: {unsupported}"]
+
+
+@pytest.mark.parametrize("value", ["TCP", "UDP", "SCTP", None])
+def test_protocol_boundaries_pass(value: object) -> None:
+    port: dict[str, Any] = {"containerPort": 53} if value is None else {"containerPort": 53, "protocol": value}
+    assert one(container(ports=[port])) == []
+    assert one(container(ports=[{"containerPort": 53, "protocol": "Tcp"}])) == [
+        'spec.containers[0].ports[0].protocol: Unsupported value: "Tcp": supported values: "SCTP", "TCP", "UDP"']
 
 
 def test_finding_carries_rule_field_error_type_and_position() -> None:
@@ -444,6 +462,42 @@ def test_selector_must_match_template_labels() -> None:
         "not match template `labels`"]
     spec["template"] = template({"app": "web", "tier": "x"})
     assert deployment(spec) == []
+
+
+def at_target(minor: int, data: dict[str, Any]) -> list[str]:
+    """Messages for a `kcompat check -t 1.<minor>` run (check_builtin reads only the target)."""
+    context = SimpleNamespace(target=SimpleNamespace(minor=minor))
+    return [finding.message for finding in check_builtin(resource(yaml.safe_dump(data)), context)]  # type: ignore[arg-type]
+
+
+def test_map_selector_and_int_or_string_values_are_json_from_1_34() -> None:
+    """apimachinery v0.34.0 prints non-primitive bad values with json.Marshal, before with %#v."""
+    labels = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template({"tier": "x", "app": "api"})}}
+    detail = ": `selector` does not match template `labels`"
+    assert at_target(33, labels) == [
+        f'spec.template.metadata.labels: Invalid value: map[string]string{{"app":"api", "tier":"x"}}{detail}']
+    assert at_target(34, labels) == [
+        f'spec.template.metadata.labels: Invalid value: {{"app":"api","tier":"x"}}{detail}']
+    empty = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+             "spec": {"selector": {}, "template": template()}}
+    assert at_target(35, empty) == ["spec.selector: Invalid value: {}: empty selector is invalid for deployment"]
+    job_spec = {"selector": {"matchLabels": {"a": "b"},
+                             "matchExpressions": [{"key": "k", "operator": "Exists"},
+                                                  {"key": "t", "operator": "In", "values": ["x"]}]},
+                "template": template({"a": "b"}, restartPolicy="Never")}
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"},
+            "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": job_spec}}}
+    assert [m for m in at_target(34, cron) if m.startswith("spec.jobTemplate.spec.selector")] == [
+        'spec.jobTemplate.spec.selector: Invalid value: {"matchLabels":{"a":"b"},"matchExpressions":'
+        '[{"key":"k","operator":"Exists"},{"key":"t","operator":"In","values":["x"]}]}: '
+        "`selector` will be auto-generated"]
+    pdb_spec = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "p"},
+                "spec": {"maxUnavailable": "150%"}}
+    assert at_target(33, pdb_spec) == [
+        'spec.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}: '
+        "must not be greater than 100%"]
+    assert at_target(34, pdb_spec) == ['spec.maxUnavailable: Invalid value: "150%": must not be greater than 100%']
 
 
 def test_selector_expressions() -> None:
@@ -846,6 +900,8 @@ def test_network_policy() -> None:
         "spec.ingress[0].ports[0].endPort: Invalid value: 8000: must be greater than or equal to `port`",
         "spec.ingress[0].from[0]: Required value: must specify a peer",
         'spec.policyTypes[0]: Unsupported value: "ingress": supported values: "Ingress", "Egress"']
+    assert obj({**base, "spec": {"podSelector": {}, "ingress": [{"ports": [{"protocol": 6, "port": 80}]}]}}) == [
+        'spec.ingress[0].ports[0].protocol: Unsupported value: 6: supported values: "TCP", "UDP", "SCTP"']
     assert obj({**base, "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": "http", "endPort": 90}]}]}}) == [
         'spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is non-numeric']
 

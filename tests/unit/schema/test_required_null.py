@@ -33,7 +33,7 @@ def test_null_required_field_is_a_required_value_error_at_the_field(run_cli: CLI
     assert str(found[0]["message"]).startswith("roleRef.name: Required value: ")
     assert found[0]["severity"] == "error" and found[0]["line"] == 7
     assert found[0]["details"] == {"field": "roleRef.name", "expected": 'field "name"', "got": "null",  # type: ignore[comparison-overlap]
-                                   "schemaVersion": "1.29"}
+                                   "schemaVersion": "1.29", "errorType": "FieldValueRequired"}
 
 
 def test_missing_and_present_required_fields(run_cli: CLI, write: Write) -> None:
