@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import ROOT, Run
+from conftest import CLI, ROOT, Run
 
 PDB = """apiVersion: policy/v1beta1
 kind: PodDisruptionBudget
@@ -28,7 +28,6 @@ spec:
     metadata: {labels: {app: web}}
     spec: {containers: [{name: web, image: nginx}]}
 """
-CLI = Callable[..., Run]
 Write = Callable[[str, str | bytes], Path]
 SCHEMA = json.loads((ROOT / "kcompat/report/check-result.schema.json").read_text())
 

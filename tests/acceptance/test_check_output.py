@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import CLI
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str | bytes], Path]
 
 PDB = """apiVersion: policy/v1beta1

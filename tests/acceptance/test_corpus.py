@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES
 
-CLI = Callable[..., Run]
 CORPUS = FIXTURES / "corpus"
 
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES
 
-CLI = Callable[..., Run]
 OLD = str(FIXTURES / "corpus/crds/cert-manager-v1.3.1/cert-manager.yaml")
 NEW = str(FIXTURES / "realworld/cert-manager-v1.7")
 PROM_OLD = str(FIXTURES / "realworld/prometheus-operator-v0.38.0")

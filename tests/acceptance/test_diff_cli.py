@@ -12,10 +12,9 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT, Run
+from conftest import CLI, ROOT
 from kcompat.core.rules import RULES
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str | bytes], Path]
 FIXTURES = ROOT / "fixtures"
 OLD = str(FIXTURES / "corpus/crds/cert-manager-v1.3.1/cert-manager.yaml")

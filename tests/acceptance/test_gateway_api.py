@@ -6,14 +6,11 @@ a oneOf of the CRD requires); fixtures/realworld/gateway-api/SOURCES.md says whe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES
 
 GATEWAY_API = FIXTURES / "realworld" / "gateway-api"
-CLI = Callable[..., Run]
 
 
 @pytest.mark.parametrize("target", ["1.29", "1.31"])

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from conftest import Run
+from conftest import CLI, Run
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str | bytes], Path]
 
 

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES, Run
 from kcompat.sources.documents import Document
 from kcompat.sources.resources import dig
 from kcompat.sources.yaml_stream import parse_stream
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str | bytes], Path]
 # A real upstream CRD whose `matchType` enum lists a plain `=` (see fixtures/schema/SOURCES.md).
 ALERTMANAGER_CONFIGS = (FIXTURES / "schema" / "prometheus-operator-v0.53.0"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES
 
-CLI = Callable[..., Run]
 DEMO = str(FIXTURES / "demo")
 
 

@@ -19,15 +19,13 @@ import select
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, ROOT, Run
+from conftest import CLI, FIXTURES, ROOT
 
-CLI = Callable[..., Run]
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 
 

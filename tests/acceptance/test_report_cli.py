@@ -10,14 +10,13 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, ROOT, Run
+from conftest import CLI, FIXTURES, ROOT
 from kcompat.core.versions import KubeVersion
 from kcompat.report.html import render_html
 from kcompat.report.markdown_report import render_markdown
 from kcompat.report.migration import build_report
 from kcompat.report.svg_graph import render_svg
 
-CLI = Callable[..., Run]
 DEMO = str(FIXTURES / "demo")
 
 

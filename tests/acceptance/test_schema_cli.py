@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES, Run
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str], Path]
 SCHEMA = FIXTURES / "schema"
 SCHEMA_RULES = {"schema", "unknown-field", "removed-field", "duplicate-key", "schema-unavailable",

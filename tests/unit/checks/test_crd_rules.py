@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES, Run
 from kcompat.core.model import Origin
 from kcompat.schema.crds import parse_crd
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str], Path]
 CRDS = FIXTURES / "schema" / "crds"
 PROMETHEUS = FIXTURES / "schema" / "prometheus-operator-v0.43.0"

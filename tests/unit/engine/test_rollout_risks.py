@@ -6,9 +6,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from conftest import FIXTURES, Run
-
-CLI = Callable[..., Run]
+from conftest import CLI, FIXTURES
 
 
 def test_each_risk_with_position_and_severity(run_cli: CLI) -> None:

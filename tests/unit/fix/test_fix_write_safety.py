@@ -8,15 +8,13 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import CLI
 from kcompat.fix import files
 
-CLI = Callable[..., Run]
 PDB = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n"
 INGRESS = {"apiVersion": "extensions/v1beta1", "kind": "Ingress", "metadata": {"name": "web"},
            "spec": {"backend": {"serviceName": "web", "servicePort": 80}}}

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import CLI
 from kcompat.graph.addresses import redact, secret_name
-
-CLI = Callable[..., Run]
 
 MANIFEST = """apiVersion: v1
 kind: Service

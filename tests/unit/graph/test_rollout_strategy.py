@@ -6,9 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import FIXTURES, Run
-
-CLI = Callable[..., Run]
+from conftest import CLI, FIXTURES
 
 
 def plan(run_cli: CLI, *paths: str, current: str = "1.28") -> Any:

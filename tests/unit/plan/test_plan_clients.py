@@ -6,9 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import FIXTURES, Run
-
-CLI = Callable[..., Run]
+from conftest import CLI, FIXTURES
 
 MANIFEST = """apiVersion: apps/v1
 kind: Deployment

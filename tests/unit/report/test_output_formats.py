@@ -17,10 +17,9 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT, Run
+from conftest import CLI, ROOT, Run
 from kcompat.report.formats import CHECK_FORMATS
 
-CLI = Callable[..., Run]
 SARIF_SCHEMA = json.loads((ROOT / "fixtures/sarif/sarif-schema-2.1.0.json").read_text())
 
 APP = """apiVersion: policy/v1beta1

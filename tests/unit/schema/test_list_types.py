@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import Run
+from conftest import CLI
 from kcompat.schema.builtin import version_schemas
 from kcompat.schema.validator import Compiler, Problem, go_value, run
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str | bytes], Path]
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Run
+from conftest import CLI
 
-CLI = Callable[..., Run]
 Write = Callable[[str, str | bytes], Path]
 
 ROLE_BINDING = """apiVersion: rbac.authorization.k8s.io/v1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,11 @@ import pytest
 import yaml
 from helpers.tools import require_helm_sdk
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES, Run
 from kcompat.catalog.lifecycle import load_catalog
 from kcompat.core.versions import KubeVersion
 from kcompat.sources.helm_render import HelmRequest, capabilities, render
 
-CLI = Callable[..., Run]
 PDB_SWITCH = FIXTURES / "helm/pdb-switch"
 CHARTS = FIXTURES / "corpus/charts"
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers.tools import require_kustomize
 
-from conftest import FIXTURES, Run
+from conftest import CLI, FIXTURES, Run
 
-CLI = Callable[..., Run]
 OVERLAY = FIXTURES / "kustomize/overlay"
 BASE = FIXTURES / "kustomize/base"
 

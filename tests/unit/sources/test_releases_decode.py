@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,10 @@ import pytest
 import yaml
 from helpers.helm_release import config_map, export, helm_encode, release, secret
 
-from conftest import Run
+from conftest import CLI, Run
 from kcompat.sources import helm_releases
 from kcompat.sources.helm_releases import DecodeError, decode_release
 
-CLI = Callable[..., Run]
 OLD = ("---\n# Source: web/templates/pdb.yaml\n"
        "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\n")
 NEW = OLD.replace("policy/v1beta1", "policy/v1")

@@ -3,17 +3,14 @@ is written in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import CLI
 from kcompat.sources.documents import Document
 from kcompat.sources.resources import extract
 from kcompat.sources.yaml_stream import parse_stream
-
-CLI = Callable[..., Run]
 
 
 def suppressed(run_cli: CLI, tmp_path: Path, text: str) -> dict[str, bool]:
