@@ -17,7 +17,7 @@ from kcompat.core.errors import InputError, UsageError
 from kcompat.core.model import Finding
 from kcompat.engine.pipeline import load_all
 from kcompat.engine.request import CheckRequest
-from kcompat.sources.discover import STDIN, Missing, discover
+from kcompat.sources.discover import STDIN, Missing, Tree, discover
 from kcompat.sources.helm_render import HelmRequest
 from kcompat.sources.load import STDIN_NAME, LoadedInput, load_text, read_bytes
 from kcompat.sources.template_map import RenderedStream, map_helm_findings
@@ -41,14 +41,18 @@ class Generated:
         return sorted(mapped, key=Finding.sort_key)
 
 
-def generate(request: CheckRequest, context: CheckContext) -> Generated:
-    """The inputs of a request with charts, overlays or release exports: PATHs first, then each
-    --helm, --kustomize and --helm-releases in the order given (every one of them is checked)."""
+def generate(request: CheckRequest, context: CheckContext,
+             discovered: tuple[list[str | Missing], Tree] | None = None) -> Generated:
+    """The inputs of a request with charts, overlays or release exports: PATHs first (with each chart
+    found in them rendered), then each --helm, --kustomize and --helm-releases in the order given
+    (every one of them is checked)."""
     generated = Generated()
     if request.chart_dir:
         _add_paths_with_chart_hint(generated, request.paths, request.exclude, request.chart_dir)
     else:
-        generated.inputs.extend(load_all(request.paths, request.exclude))
+        generated.inputs.extend(load_all(request.paths, request.exclude, discovered))
+        for folder in discovered[1].charts if discovered is not None else ():
+            _add_tree_chart(generated, folder, context)
     for chart in request.helm:
         _add_helm(generated, chart, context)
     for overlay in request.kustomize:
@@ -74,7 +78,35 @@ def generate(request: CheckRequest, context: CheckContext) -> Generated:
     return generated
 
 
-def _add_helm(generated: Generated, request: HelmRequest, context: CheckContext) -> None:
+def chart_test_values(chart: str) -> list[str]:
+    """The chart-testing (ct) convention: each `ci/*-values.yaml` of a chart is one more install."""
+    folder = os.path.join(chart, "ci")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [os.path.join(folder, name) for name in names
+            if name.endswith(("-values.yaml", "-values.yml")) and os.path.isfile(os.path.join(folder, name))]
+
+
+def _add_tree_chart(generated: Generated, chart: str, context: CheckContext) -> None:
+    """A chart found while walking a PATH: rendered with its default values, then once per
+    ci/*-values.yaml; its crds/ are read as plain files by the walk, so the render leaves them out.
+    A chart that does not render (missing dependencies, template errors) is an input error (exit 2)
+    naming it; the rest of the tree is still checked."""
+
+    for values in [None, *chart_test_values(chart)]:
+        request = HelmRequest(chart, (values,) if values else (), include_crds=False)
+        label = f"<helm template {chart}" + (f" -f {values}>" if values else ">")
+        try:
+            _add_helm(generated, request, context, label)
+        except UsageError as error:
+            message = str(error).removeprefix(f"--helm {chart}: ")
+            where = f"{chart} with {values}" if values else chart
+            generated.inputs.append(InputError(where, f"Helm chart not rendered: {message}"))
+
+
+def _add_helm(generated: Generated, request: HelmRequest, context: CheckContext, label: str | None = None) -> None:
     from kcompat.sources.helm_render import (
         HELM_DEFAULT_API_VERSIONS,
         HelmFailure,
@@ -86,7 +118,7 @@ def _add_helm(generated: Generated, request: HelmRequest, context: CheckContext)
         rendered = render(request, context.catalog, context.target)
     except HelmFailure as error:
         raise UsageError(str(error)) from None
-    shown = rendered.shown
+    shown = label or rendered.shown
     generated.inputs.append(load_text(rendered.stream, shown))
     stream = rendered.rendered_stream()
     generated.helm_streams[shown] = stream

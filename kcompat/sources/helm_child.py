@@ -100,7 +100,8 @@ def render(request: dict[str, Any]) -> tuple[dict[str, Any], str]:
             name = chart.name
         except helm.HelmError as error:
             return {"error": str(error), "where": "render"}, ""
-    parts: list[tuple[str, str]] = [(crd["filename"], crd["data"]) for crd in crds]
+    parts: list[tuple[str, str]] = [(crd["filename"], crd["data"]) for crd in crds
+                                    if request.get("include_crds", True)]
     parts += sorted(manifests.items())
     stream = "".join(helm_template_documents(parts))
     if len(stream) > request["max_output"]:

@@ -80,6 +80,9 @@ class HelmRequest:
     set_values: tuple[str, ...] = ()
     release_name: str = "release-name"
     namespace: str = "default"
+    include_crds: bool = True
+    """Render crds/ too (`--include-crds`); charts found in a walked tree leave them out, as their
+    crds/ files are checked as plain manifests."""
 
 
 @dataclass
@@ -299,7 +302,8 @@ def _render_sdk(request: HelmRequest, copy: str, values: dict[str, Any], api_ver
     options = {"name": request.release_name, "namespace": request.namespace, "is_install": True,
                "kube_version": kube_version_text(target), "api_versions": api_versions}
     message = {"chart": copy, "values": values, "set_values": list(request.set_values),
-               "release_name": request.release_name, "options": options, "max_output": MAX_OUTPUT_BYTES}
+               "release_name": request.release_name, "options": options, "max_output": MAX_OUTPUT_BYTES,
+               "include_crds": request.include_crds}
     stdin = json.dumps(message, default=str).encode()
     done = _bounded([sys.executable, "-m", "kcompat.sources.helm_child"], stdin,
                     f"--helm {request.chart}: helm template")
@@ -345,7 +349,9 @@ def _render_binary(request: HelmRequest, copy: str, values: dict[str, Any], api_
     with open(values_file, "w", encoding="utf-8") as handle:
         json.dump(values, handle, default=str)
     command = [helm, "template", request.release_name, copy, "--namespace", request.namespace,
-               "--include-crds", "--kube-version", kube_version_text(target), "--values", values_file]
+               "--kube-version", kube_version_text(target), "--values", values_file]
+    if request.include_crds:
+        command.append("--include-crds")
     for api in api_versions:
         command += ["--api-versions", api]
     for expression in request.set_values:
