@@ -26,7 +26,7 @@ def check_config(resource: Resource, context: CheckContext) -> Iterator[Finding]
     if group is None or version is None:
         return
     target = context.target
-    how = f"; migrate with `{version.migrate}`" if version.migrate else ""
+    how = f"; migrate with {version.migrate}" if version.migrate else ""
     instead = f" to {version.replacement}" if version.replacement else ""
     details = {"tool": group.tool, "source": version.source}
     if version.removed is not None and target >= version.removed:

@@ -156,7 +156,7 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree) -> Iter
                     _kustomization_roles(path, tree)
                 break
         for name in sorted(files):
-            if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
+            if name.startswith(".") or not (name.lower().endswith(MANIFEST_SUFFIXES) or name == "Kustomization"):
                 continue
             path = os.path.join(folder, name)
             if _excluded(path, exclude) or path in seen:
