@@ -72,18 +72,29 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (),
     """Yield files (or "-" for stdin) in a stable order; directories are walked recursively.
 
     Files named explicitly are read whatever their suffix; inside directories only *.yaml,
-    *.yml and *.json are taken, and hidden files and folders are skipped.
+    *.yml and *.json are taken, and hidden files and folders are skipped. A file named explicitly
+    (as pre-commit names staged files) is placed as the walk would place it: a file of a chart
+    other than its crds/ is not read, the chart is recorded to be rendered instead; a file that a
+    kustomization in its folder or a folder above names as a patch gets that role.
     """
     seen: set[str] = set()
+    tree = tree if tree is not None else Tree()
+    places = _Places()
     for path in paths:
         if path == STDIN:
             yield STDIN
             continue
         if os.path.isdir(path):
-            yield from _walk(path, exclude, seen, tree if tree is not None else Tree())
+            yield from _walk(path, exclude, seen, tree)
         elif os.path.exists(path):
             if not _excluded(path, exclude) and path not in seen:
                 seen.add(path)
+                chart = places.chart_of(path)
+                if chart is not None:
+                    if chart not in tree.charts:
+                        tree.charts.append(chart)
+                    continue
+                places.kustomizations_above(path, tree)
                 yield path
         else:
             reason = "no such file or directory"
@@ -101,6 +112,65 @@ def discover_tree(paths: Sequence[str], exclude: Sequence[str] = ()) -> tuple[li
 
 
 _CRDS, _CHARTS, _SUBCHART = "crds", "charts", "subchart"
+MAX_PARENTS = 32
+"""How many folders above a file named explicitly are looked at for Chart.yaml or a kustomization."""
+
+
+class _Places:
+    """Where files named explicitly lie: in a chart, under kustomizations (folder listings cached)."""
+
+    def __init__(self) -> None:
+        self._listings: dict[str, frozenset[str]] = {}
+        self._roles: dict[str, dict[str, str]] = {}
+
+    def _names(self, folder: str) -> frozenset[str]:
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder or "."))
+            except OSError:
+                self._listings[folder] = frozenset()
+        return self._listings[folder]
+
+    def _parents(self, path: str) -> Iterator[str]:
+        folder = os.path.dirname(os.path.abspath(path))
+        for _ in range(MAX_PARENTS):
+            yield folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return
+            folder = parent
+
+    def chart_of(self, path: str) -> str | None:
+        """The top chart a file belongs to, unless the file is one of a chart's crds/ (a manifest)
+        or lies in no chart. Charts vendored under another chart's charts/ render with it."""
+        found: str | None = None
+        below: list[str] = []
+        for folder in self._parents(path):
+            if CHART_FILE in self._names(folder):
+                if below[-1:] == ["crds"] and found is None:
+                    return None
+                found = folder
+            below.append(os.path.basename(folder))
+        if found is None:
+            return None
+        return os.path.relpath(found) if not os.path.isabs(path) else found
+
+    def kustomizations_above(self, path: str, tree: Tree) -> None:
+        """Give path (as the user named it) the role a kustomization in its folder or above gives it."""
+        absolute = os.path.abspath(path)
+        for folder in self._parents(path):
+            for name in KUSTOMIZATION_NAMES:
+                if name in self._names(folder):
+                    kustomization = os.path.join(folder, name)
+                    if kustomization not in self._roles:
+                        found = Tree()
+                        _kustomization_roles(kustomization, found)
+                        self._roles[kustomization] = found.roles
+                    role = self._roles[kustomization].get(absolute)
+                    if role is not None:
+                        tree.roles.setdefault(path, role)
+                        return
+                    break
 
 
 def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree) -> Iterator[str | Missing]:
