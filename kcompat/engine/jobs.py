@@ -129,7 +129,7 @@ def _crds_of_file(path: str, keep: bool) -> tuple[list[Crd], LoadedInput | None]
     """The file's CRDs and, when keep, the file without node trees for the check pass."""
     from kcompat.engine.crds import crds_in_documents, detach
 
-    loaded = load_input(path, _roles.get(path))
+    loaded = load_input(path, _roles.get(os.path.normpath(path)))
     return crds_in_documents(loaded.documents), detach(loaded) if keep else None
 
 
@@ -252,7 +252,7 @@ def _check_file(path: str, context: CheckContext, ignore: frozenset[str],
                 checks: Sequence[Check]) -> dict[str, Any] | InputError:
     """One file's share of a CheckResult, as plain fields (the context is not sent back)."""
     try:
-        loaded = _preloaded.pop(path, None) or load_input(path, _roles.get(path))
+        loaded = _preloaded.pop(path, None) or load_input(path, _roles.get(os.path.normpath(path)))
         if loaded.unreadable is not None:
             return InputError(loaded.path, loaded.unreadable)
         part = CheckResult(context.target, context.current)

@@ -48,7 +48,7 @@ def load_all(paths: Sequence[str], exclude: Sequence[str],
         if isinstance(item, Missing):
             yield InputError(item.path, item.reason)
             continue
-        loaded = load_input(item, tree.roles.get(item))
+        loaded = load_input(item, tree.role_of(item))
         if loaded.unreadable is not None:
             yield InputError(loaded.path, loaded.unreadable)
         else:

@@ -47,7 +47,8 @@ def run_keeping(request: CheckRequest,
     discovered = None if request.chart_dir else discover_tree(request.paths, request.exclude)
     charts = discovered[1].charts if discovered is not None else []
     render_charts = bool(charts) and _helm_available()
-    if request.generated or render_charts:
+    render_overlays = request.render and discovered is not None and bool(discovered[1].kustomizations)
+    if request.generated or render_charts or render_overlays:
         from kcompat.engine.generated import generate
 
         generated = generate(request, context, discovered)

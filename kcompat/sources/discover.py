@@ -48,6 +48,9 @@ class Tree:
     bases: set[str] = field(default_factory=set)
     """Folders that some kustomization of the tree uses as a resource (base) or component."""
 
+    def role_of(self, path: str) -> str | None:
+        return self.roles.get(os.path.normpath(path))
+
 
 @dataclass(frozen=True)
 class Missing:
@@ -168,7 +171,7 @@ class _Places:
                         self._roles[kustomization] = found.roles
                     role = self._roles[kustomization].get(absolute)
                     if role is not None:
-                        tree.roles.setdefault(path, role)
+                        tree.roles.setdefault(os.path.normpath(path), role)
                         return
                     break
 
@@ -249,7 +252,7 @@ def _kustomization_roles(path: str, tree: Tree) -> None:
     normal check of the file, which reports its parse error."""
     import yaml
 
-    tree.roles[path] = CONFIG
+    tree.roles[os.path.normpath(path)] = CONFIG
     try:
         if os.path.getsize(path) > MAX_KUSTOMIZATION_BYTES:
             return

