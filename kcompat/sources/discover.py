@@ -71,7 +71,7 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
 
 
 def discover(paths: Sequence[str], exclude: Sequence[str] = (),
-             tree: Tree | None = None) -> Iterator[str | Missing]:
+             tree: Tree | None = None, plain: bool = False) -> Iterator[str | Missing]:
     """Yield files (or "-" for stdin) in a stable order; directories are walked recursively.
 
     Files named explicitly are read whatever their suffix; inside directories only *.yaml,
@@ -79,6 +79,9 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (),
     (as pre-commit names staged files) is placed as the walk would place it: a file of a chart
     other than its crds/ is not read, the chart is recorded to be rendered instead; a file that a
     kustomization in its folder or a folder above names as a patch gets that role.
+
+    plain: every file as a file, charts and kustomizations not looked at (`kcompat fix`, which edits
+    chart templates with --templates and says what it leaves alone otherwise).
     """
     seen: set[str] = set()
     tree = tree if tree is not None else Tree()
@@ -88,10 +91,13 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (),
             yield STDIN
             continue
         if os.path.isdir(path):
-            yield from _walk(path, exclude, seen, tree)
+            yield from _walk(path, exclude, seen, tree, plain)
         elif os.path.exists(path):
             if not _excluded(path, exclude) and path not in seen:
                 seen.add(path)
+                if plain:
+                    yield path
+                    continue
                 chart = places.chart_of(path)
                 if chart is not None:
                     if chart not in tree.charts:
@@ -176,7 +182,8 @@ class _Places:
                     break
 
 
-def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree) -> Iterator[str | Missing]:
+def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree,
+          plain: bool = False) -> Iterator[str | Missing]:
     """os.walk's top-down order (files of a folder, then its folders, sorted; links to folders not
     followed), without recursion and at most MAX_DIRECTORY_DEPTH folders deep.
 
@@ -210,7 +217,7 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree) -> Iter
                          if not d.startswith(".") and depth < limits.MAX_DIRECTORY_DEPTH
                          and not _excluded(os.path.join(folder, d), exclude))
             continue
-        if CHART_FILE in files and mode != _CRDS:
+        if CHART_FILE in files and mode != _CRDS and not plain:
             if mode == "":
                 tree.charts.append(folder)
             # a chart's own files are templates and values: only crds/ and charts/ are walked on
@@ -222,7 +229,7 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree) -> Iter
         if mode == _SUBCHART:
             continue  # a folder under charts/ that is not a chart
         for name in files:
-            if name in KUSTOMIZATION_NAMES and mode == "":
+            if name in KUSTOMIZATION_NAMES and mode == "" and not plain:
                 path = os.path.join(folder, name)
                 if not _excluded(path, exclude):
                     tree.kustomizations.append(path)
