@@ -109,6 +109,8 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
             continue
         if problem.code == "required" and path[:1] == ("status",):
             continue  # the API server sets status itself; it does not require its fields on input
+        if problem.code == "required" and resource.partial:
+            continue  # a patch (Resource.partial) carries only the fields it changes
         if problem.code == "type" and path == ("metadata",):
             continue  # resources.extract reports it (invalid-object)
         if problem.code == "duplicate":

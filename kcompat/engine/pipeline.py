@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.builtin import check_builtin
+from kcompat.checks.config_files import check_config, is_config
 from kcompat.checks.context import CheckContext
 from kcompat.checks.crd_rules import check_custom
 from kcompat.checks.schema_rules import check_schema
@@ -17,7 +18,7 @@ from kcompat.core import rules
 from kcompat.core.errors import InputError
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
 from kcompat.core.result import CheckResult
-from kcompat.sources.discover import Missing, discover
+from kcompat.sources.discover import CONFIG, PARTIAL, Missing, Tree, discover_tree
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.resources import Resource, extract
 
@@ -40,12 +41,14 @@ INTERNAL_ERROR = rules.INTERNAL_ERROR
 """Rule of the finding that replaces a check that crashed on an object (see internal_error)."""
 
 
-def load_all(paths: Sequence[str], exclude: Sequence[str]) -> Iterator[LoadedInput | InputError]:
-    for item in discover(paths, exclude):
+def load_all(paths: Sequence[str], exclude: Sequence[str],
+             discovered: tuple[list[str | Missing], Tree] | None = None) -> Iterator[LoadedInput | InputError]:
+    items, tree = discovered if discovered is not None else discover_tree(paths, exclude)
+    for item in items:
         if isinstance(item, Missing):
             yield InputError(item.path, item.reason)
             continue
-        loaded = load_input(item)
+        loaded = load_input(item, tree.role_of(item))
         if loaded.unreadable is not None:
             yield InputError(loaded.path, loaded.unreadable)
         else:
@@ -89,18 +92,26 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
     result.documents += len(loaded.documents) + sum(f.rule == rules.PARSE_ERROR for f in loaded.findings)
     result.findings.extend(_suppress(f, None, ignore) for f in loaded.findings)
     result.input_errors.extend(_unknown_suppressions(loaded))
-    extraction = extract(loaded.documents)
-    result.not_objects += extraction.not_objects
+    extraction = extract(loaded.documents, partial=loaded.role == PARTIAL)
+    config_file = loaded.role == CONFIG
+    if not config_file:
+        result.not_objects += extraction.not_objects
     refs: dict[int, list[ObjectRef]] = {}
     for resource in extraction.resources:
         refs.setdefault(id(resource.document), []).append(resource.ref())
     result.checked_documents.extend((d.origin, tuple(refs.get(id(d), ()))) for d in loaded.documents)
     result.findings.extend(_suppress(f, None, ignore) for f in extraction.findings)
     for resource in extraction.resources:
+        if is_config(resource):
+            # a tool's configuration file, not an API object: only its format's lifecycle is checked
+            config_file = True
+            found = list(check_config(resource, context)) if checks else []
+            result.findings.extend(_suppress(finding, resource, ignore) for finding in found)
+            continue
         result.objects += 1
         if is_custom(resource, context):
             result.custom_resources += 1
-        found: list[Finding] = []
+        found = []
         for check in checks:
             try:
                 found.extend(check(resource, context))
@@ -110,6 +121,8 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
         result.findings.extend(_suppress(finding, resource, ignore) for finding in _once_per_field(found))
         if extras is not None:
             _keep(result, resource, extras)
+    if config_file:
+        result.config_files += 1
 
 
 def _unknown_suppressions(loaded: LoadedInput) -> Iterator[InputError]:

@@ -36,6 +36,8 @@ class CheckRequest:
     helm: tuple[HelmRequest, ...] = ()
     kustomize: tuple[str, ...] = ()
     helm_releases: tuple[str, ...] = ()
+    render: bool = False
+    """Build the Kustomize overlays found in the PATHs and check them too (`--render`)."""
     allow_remote: bool = False
     """Let --kustomize overlays fetch remote bases and resources (refused by default: a CI gate stays offline)."""
     chart_dir: str | None = None

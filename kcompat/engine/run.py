@@ -21,6 +21,7 @@ from kcompat.core.result import CheckResult
 from kcompat.core.versions import hops
 from kcompat.engine.pipeline import DEFAULT_CHECKS, Check, Extras, check_inputs, load_all
 from kcompat.engine.request import CheckRequest
+from kcompat.sources.discover import discover_tree
 from kcompat.sources.resources import Resource
 
 if TYPE_CHECKING:
@@ -43,18 +44,27 @@ def run_keeping(request: CheckRequest,
     extras = Extras([] if keep else None, _lifecycle_contexts(context) if request.lifecycle_hops else ())
     if request.rollout:
         checks = ()
-    if request.generated:
+    discovered = None if request.chart_dir else discover_tree(request.paths, request.exclude)
+    charts = discovered[1].charts if discovered is not None else []
+    render_charts = bool(charts) and _helm_available()
+    render_overlays = request.render and discovered is not None and bool(discovered[1].kustomizations)
+    if request.generated or render_charts or render_overlays:
         from kcompat.engine.generated import generate
 
-        generated = generate(request, context)
+        generated = generate(request, context, discovered)
         result = check_inputs(generated.inputs, context, request.ignore, checks, extras)
         result.findings = generated.finish(result.findings, request.ignore)
     elif keep or request.lifecycle_hops:
-        result = check_inputs(load_all(request.paths, request.exclude), context, request.ignore, checks, extras)
+        result = check_inputs(load_all(request.paths, request.exclude, discovered), context, request.ignore,
+                              checks, extras)
     else:
         from kcompat.engine.jobs import run_paths
 
-        result = run_paths(request.paths, request.exclude, context, request.ignore, checks, request.jobs)
+        result = run_paths(request.paths, request.exclude, context, request.ignore, checks, request.jobs,
+                           discovered)
+    if charts and not render_charts:
+        result.findings += [_not_rendered(chart, request.ignore) for chart in charts]
+        result.findings.sort(key=Finding.sort_key)
     resources = extras.resources or []
     if request.rollout:
         from kcompat.engine.rollout_risks import rollout_findings
@@ -64,6 +74,24 @@ def run_keeping(request: CheckRequest,
         result.findings.sort(key=Finding.sort_key)
     add_crd_sources(result, crd_sources, request.ignore)
     return result, resources
+
+
+def _helm_available() -> bool:
+    from kcompat.sources.helm_render import available_backend
+
+    return available_backend() is not None
+
+
+def _not_rendered(chart: str, ignore: frozenset[str]) -> Finding:
+    import os
+
+    from kcompat.core.model import Origin, Severity
+
+    return Finding(rules.CHART_NOT_RENDERED, Severity.INFO,
+                   "Helm chart not rendered, so its templates were not checked (they are not plain "
+                   "manifests): install the extra with `pip install 'kcompat[helm]'` or put `helm` on PATH, "
+                   "or check it with --helm", Origin(os.path.join(chart, "Chart.yaml"), None, None, None),
+                   details={"chart": chart}, suppressed=rules.CHART_NOT_RENDERED in ignore)
 
 
 def context_for(request: CheckRequest) -> tuple[CheckContext, CrdSources | None]:

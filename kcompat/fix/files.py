@@ -169,7 +169,7 @@ def fix_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
     report = FixReport()
     seen: set[str] = set()
     for argument in paths:
-        for item in discover([argument], exclude):
+        for item in discover([argument], exclude, plain=True):
             if isinstance(item, Missing):
                 report.errors.append((item.path, item.reason))
                 continue

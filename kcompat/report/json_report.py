@@ -52,6 +52,7 @@ def result_to_json(result: CheckResult) -> dict[str, Any]:
             "objects": result.objects,
             "customResources": result.custom_resources,
             "notObjects": result.not_objects,
+            "configFiles": result.config_files,
             "errors": summary.errors,
             "warnings": summary.warnings,
             "info": summary.info,

@@ -130,6 +130,8 @@ def summary_line(result: CheckResult) -> str:
     extra = []
     if result.custom_resources:
         extra.append(plural(result.custom_resources, "custom resource") + " left to CRD checks")
+    if result.config_files:
+        extra.append(plural(result.config_files, "configuration file") + " (not API objects)")
     if result.not_objects:
         extra.append(plural(result.not_objects, "document") + " without apiVersion/kind skipped")
     if result.input_errors:

@@ -1,17 +1,55 @@
-"""Expand the user's PATH arguments into the files to read."""
+"""Expand the user's PATH arguments into the files to read, understanding a repository's layout.
+
+Walking a folder, kcompat treats what it finds as Helm and Kustomize do:
+
+- a folder with `Chart.yaml` is a Helm chart: its `templates/`, `values*.yaml`, `Chart.yaml` and
+  `ci/` are never read as manifests (they are Go templates and values, not Kubernetes YAML); its
+  `crds/` (and those of vendored subcharts under `charts/`) are plain YAML that Helm installs
+  unmodified, so they are checked as manifests. The chart is recorded in the Tree, to be rendered.
+- a folder with `kustomization.yaml` / `kustomization.yml` / `Kustomization` is a Kustomize
+  kustomization: the files it names under `patches`, `patchesStrategicMerge` and
+  `patchesJson6902` are patches, partial objects (Tree.roles: PARTIAL, or PATCH_OPS for a JSON 6902
+  list of operations), and the kustomization file itself is configuration (CONFIG).
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from kcompat.core import limits
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
+CHART_FILE = "Chart.yaml"
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+PARTIAL = "partial"
+"""A strategic-merge patch: an object with only the fields it changes (no required fields)."""
+PATCH_OPS = "patch-ops"
+"""A JSON 6902 patch: a list of operations, not an object."""
+CONFIG = "config"
+"""A tool's configuration file (a kustomization), not an API object."""
+MAX_KUSTOMIZATION_BYTES = 1024 * 1024
+
+
+@dataclass
+class Tree:
+    """What a walk found besides manifest files: charts to render, kustomizations, file roles."""
+
+    charts: list[str] = field(default_factory=list)
+    """Chart folders found while walking (not subcharts under another chart's charts/), in walk order."""
+    kustomizations: list[str] = field(default_factory=list)
+    """Kustomization files found while walking, in walk order."""
+    roles: dict[str, str] = field(default_factory=dict)
+    """path -> PARTIAL, PATCH_OPS or CONFIG for files a kustomization gives that role."""
+    bases: set[str] = field(default_factory=set)
+    """Folders that some kustomization of the tree uses as a resource (base) or component."""
+
+    def role_of(self, path: str) -> str | None:
+        return self.roles.get(os.path.normpath(path))
 
 
 @dataclass(frozen=True)
@@ -32,22 +70,40 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str | Missing]:
+def discover(paths: Sequence[str], exclude: Sequence[str] = (),
+             tree: Tree | None = None, plain: bool = False) -> Iterator[str | Missing]:
     """Yield files (or "-" for stdin) in a stable order; directories are walked recursively.
 
     Files named explicitly are read whatever their suffix; inside directories only *.yaml,
-    *.yml and *.json are taken, and hidden files and folders are skipped.
+    *.yml and *.json are taken, and hidden files and folders are skipped. A file named explicitly
+    (as pre-commit names staged files) is placed as the walk would place it: a file of a chart
+    other than its crds/ is not read, the chart is recorded to be rendered instead; a file that a
+    kustomization in its folder or a folder above names as a patch gets that role.
+
+    plain: every file as a file, charts and kustomizations not looked at (`kcompat fix`, which edits
+    chart templates with --templates and says what it leaves alone otherwise).
     """
     seen: set[str] = set()
+    tree = tree if tree is not None else Tree()
+    places = _Places()
     for path in paths:
         if path == STDIN:
             yield STDIN
             continue
         if os.path.isdir(path):
-            yield from _walk(path, exclude, seen)
+            yield from _walk(path, exclude, seen, tree, plain)
         elif os.path.exists(path):
             if not _excluded(path, exclude) and path not in seen:
                 seen.add(path)
+                if plain:
+                    yield path
+                    continue
+                chart = places.chart_of(path)
+                if chart is not None:
+                    if chart not in tree.charts:
+                        tree.charts.append(chart)
+                    continue
+                places.kustomizations_above(path, tree)
                 yield path
         else:
             reason = "no such file or directory"
@@ -56,12 +112,87 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str 
             yield Missing(path, reason)
 
 
-def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[str | Missing]:
+def discover_tree(paths: Sequence[str], exclude: Sequence[str] = ()) -> tuple[list[str | Missing], Tree]:
+    """Every file to read (as discover) and the Tree, complete before any file is read: a patch
+    may be named by a kustomization that is walked after it."""
+    tree = Tree()
+    items = list(discover(paths, exclude, tree))
+    return items, tree
+
+
+_CRDS, _CHARTS, _SUBCHART = "crds", "charts", "subchart"
+MAX_PARENTS = 32
+"""How many folders above a file named explicitly are looked at for Chart.yaml or a kustomization."""
+
+
+class _Places:
+    """Where files named explicitly lie: in a chart, under kustomizations (folder listings cached)."""
+
+    def __init__(self) -> None:
+        self._listings: dict[str, frozenset[str]] = {}
+        self._roles: dict[str, dict[str, str]] = {}
+
+    def _names(self, folder: str) -> frozenset[str]:
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder or "."))
+            except OSError:
+                self._listings[folder] = frozenset()
+        return self._listings[folder]
+
+    def _parents(self, path: str) -> Iterator[str]:
+        folder = os.path.dirname(os.path.abspath(path))
+        for _ in range(MAX_PARENTS):
+            yield folder
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                return
+            folder = parent
+
+    def chart_of(self, path: str) -> str | None:
+        """The top chart a file belongs to, unless the file is one of a chart's crds/ (a manifest)
+        or lies in no chart. Charts vendored under another chart's charts/ render with it."""
+        found: str | None = None
+        below: list[str] = []
+        for folder in self._parents(path):
+            if CHART_FILE in self._names(folder):
+                if below[-1:] == ["crds"] and found is None:
+                    return None
+                found = folder
+            below.append(os.path.basename(folder))
+        if found is None:
+            return None
+        return os.path.relpath(found) if not os.path.isabs(path) else found
+
+    def kustomizations_above(self, path: str, tree: Tree) -> None:
+        """Give path (as the user named it) the role a kustomization in its folder or above gives it."""
+        absolute = os.path.abspath(path)
+        for folder in self._parents(path):
+            for name in KUSTOMIZATION_NAMES:
+                if name in self._names(folder):
+                    kustomization = os.path.join(folder, name)
+                    if kustomization not in self._roles:
+                        found = Tree()
+                        _kustomization_roles(kustomization, found)
+                        self._roles[kustomization] = found.roles
+                    role = self._roles[kustomization].get(absolute)
+                    if role is not None:
+                        tree.roles.setdefault(os.path.normpath(path), role)
+                        return
+                    break
+
+
+def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree,
+          plain: bool = False) -> Iterator[str | Missing]:
     """os.walk's top-down order (files of a folder, then its folders, sorted; links to folders not
-    followed), without recursion and at most MAX_DIRECTORY_DEPTH folders deep."""
-    stack = [(root, 0)]
+    followed), without recursion and at most MAX_DIRECTORY_DEPTH folders deep.
+
+    Inside a chart only crds/ is read (see the module docstring); `mode` says where a walked folder
+    lies: "" outside charts, _CRDS inside a chart's crds/, _CHARTS a chart's charts/, _SUBCHART a
+    folder under it."""
+    stack = [(root, 0, "")]
     while stack:
-        folder, depth = stack.pop()
+        folder, depth, mode = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
@@ -80,8 +211,32 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[str | M
                 dirs.append(entry.name)
             elif not linked_dir:
                 files.append(entry.name)
+        if mode == _CHARTS:
+            # charts/ of a chart: each folder is a vendored subchart (archives are not manifests)
+            stack.extend((os.path.join(folder, d), depth + 1, _SUBCHART) for d in reversed(sorted(dirs))
+                         if not d.startswith(".") and depth < limits.MAX_DIRECTORY_DEPTH
+                         and not _excluded(os.path.join(folder, d), exclude))
+            continue
+        if CHART_FILE in files and mode != _CRDS and not plain:
+            if mode == "":
+                tree.charts.append(folder)
+            # a chart's own files are templates and values: only crds/ and charts/ are walked on
+            for name, sub_mode in (("crds", _CRDS), ("charts", _CHARTS)):
+                sub = os.path.join(folder, name)
+                if name in dirs and depth < limits.MAX_DIRECTORY_DEPTH and not _excluded(sub, exclude):
+                    stack.append((sub, depth + 1, sub_mode))
+            continue
+        if mode == _SUBCHART:
+            continue  # a folder under charts/ that is not a chart
+        for name in files:
+            if name in KUSTOMIZATION_NAMES and mode == "" and not plain:
+                path = os.path.join(folder, name)
+                if not _excluded(path, exclude):
+                    tree.kustomizations.append(path)
+                    _kustomization_roles(path, tree)
+                break
         for name in sorted(files):
-            if name.startswith(".") or not name.lower().endswith(MANIFEST_SUFFIXES):
+            if name.startswith(".") or not (name.lower().endswith(MANIFEST_SUFFIXES) or name == "Kustomization"):
                 continue
             path = os.path.join(folder, name)
             if _excluded(path, exclude) or path in seen:
@@ -94,4 +249,58 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str]) -> Iterator[str | M
             yield Missing(folder, f"has folders nested more than {limits.MAX_DIRECTORY_DEPTH} levels "
                                   f"below {root}; they were not read")
             continue
-        stack.extend((sub, depth + 1) for sub in reversed(subdirs))
+        stack.extend((sub, depth + 1, mode) for sub in reversed(subdirs))
+
+
+def _kustomization_roles(path: str, tree: Tree) -> None:
+    """Record the roles of the files a kustomization names as patches, and the bases it uses.
+
+    Read with the YAML loader only (a kustomization is small); one that does not parse is left to the
+    normal check of the file, which reports its parse error."""
+    import yaml
+
+    tree.roles[os.path.normpath(path)] = CONFIG
+    try:
+        if os.path.getsize(path) > MAX_KUSTOMIZATION_BYTES:
+            return
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return
+    if not isinstance(data, dict):
+        return
+    folder = os.path.dirname(path)
+
+    def local(entry: object) -> str | None:
+        if not isinstance(entry, str) or not entry or "://" in entry or entry.startswith(("git@", "github.com/")):
+            return None
+        return os.path.normpath(os.path.join(folder, entry))
+
+    for key in ("patchesStrategicMerge",):
+        for entry in _as_list(data.get(key)):
+            target = local(entry)
+            if target is not None and "\n" not in str(entry):
+                tree.roles.setdefault(target, PARTIAL)
+    for key in ("patches", "patchesJson6902"):
+        for entry in _as_list(data.get(key)):
+            if isinstance(entry, str):
+                target = local(entry)
+                if target is not None:
+                    tree.roles.setdefault(target, PARTIAL)
+                continue
+            if not isinstance(entry, dict):
+                continue
+            target = local(entry.get("path"))
+            if target is None:
+                continue
+            # `patches` with a target may hold either kind; patchesJson6902 files are always operations
+            tree.roles.setdefault(target, PATCH_OPS if key == "patchesJson6902" else PARTIAL)
+    for key in ("resources", "bases", "components"):
+        for entry in _as_list(data.get(key)):
+            target = local(entry)
+            if target is not None:
+                tree.bases.add(target)
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []

@@ -46,6 +46,23 @@ def helm_template_documents(parts: list[tuple[str, str]]) -> Iterator[str]:
             yield f"---\n# Source: {source}\n{body.strip(chr(10))}\n"
 
 
+def missing_dependencies(metadata: Any, loaded: Any) -> list[str]:
+    """The dependencies the chart declares (Chart.yaml, or requirements.yaml of an apiVersion v1 chart,
+    which Helm's loader merges into the metadata) that are not among the charts loaded from charts/.
+
+    Helm's action.CheckDependencies, which `helm template` and `helm install` run before rendering:
+    a dependency matches a vendored chart by its `name` (not its alias, not its version), and
+    every declared dependency counts, also one a `condition` or `tags` would disable."""
+    declared = metadata.get("dependencies") if isinstance(metadata, dict) else None
+    present = {str(chart.get("name")) for chart in loaded or () if isinstance(chart, dict)}
+    missing: list[str] = []
+    for dependency in declared or ():
+        name = str(dependency.get("name", "")) if isinstance(dependency, dict) else ""
+        if name not in present and name not in missing:
+            missing.append(name)
+    return missing
+
+
 def render(request: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """(header, stream): header has `error` and `where` ("release", "set", "chart", "render",
     "output") on failure, `name` on success."""
@@ -67,6 +84,10 @@ def render(request: dict[str, Any]) -> tuple[dict[str, Any], str]:
     except helm.HelmError as error:
         return {"error": str(error), "where": "chart"}, ""
     with chart:
+        missing = missing_dependencies(chart.metadata, chart.dependencies)
+        if missing:
+            return {"error": "found in Chart.yaml, but missing in charts/ directory: " + ", ".join(missing),
+                    "where": "dependencies", "missing": missing}, ""
         try:
             # Chart.render() does not expose kube_version/api_versions; the C ABI accepts them.
             output = _native.call_string("helm_render", chart._raw(), json.dumps(values),
@@ -79,7 +100,8 @@ def render(request: dict[str, Any]) -> tuple[dict[str, Any], str]:
             name = chart.name
         except helm.HelmError as error:
             return {"error": str(error), "where": "render"}, ""
-    parts: list[tuple[str, str]] = [(crd["filename"], crd["data"]) for crd in crds]
+    parts: list[tuple[str, str]] = [(crd["filename"], crd["data"]) for crd in crds
+                                    if request.get("include_crds", True)]
     parts += sorted(manifests.items())
     stream = "".join(helm_template_documents(parts))
     if len(stream) > request["max_output"]:

@@ -80,6 +80,9 @@ class HelmRequest:
     set_values: tuple[str, ...] = ()
     release_name: str = "release-name"
     namespace: str = "default"
+    include_crds: bool = True
+    """Render crds/ too (`--include-crds`); charts found in a walked tree leave them out, as their
+    crds/ files are checked as plain manifests."""
 
 
 @dataclass
@@ -299,7 +302,8 @@ def _render_sdk(request: HelmRequest, copy: str, values: dict[str, Any], api_ver
     options = {"name": request.release_name, "namespace": request.namespace, "is_install": True,
                "kube_version": kube_version_text(target), "api_versions": api_versions}
     message = {"chart": copy, "values": values, "set_values": list(request.set_values),
-               "release_name": request.release_name, "options": options, "max_output": MAX_OUTPUT_BYTES}
+               "release_name": request.release_name, "options": options, "max_output": MAX_OUTPUT_BYTES,
+               "include_crds": request.include_crds}
     stdin = json.dumps(message, default=str).encode()
     done = _bounded([sys.executable, "-m", "kcompat.sources.helm_child"], stdin,
                     f"--helm {request.chart}: helm template")
@@ -323,6 +327,10 @@ def _render_sdk(request: HelmRequest, copy: str, values: dict[str, Any], api_ver
         raise HelmFailure(f"--helm {request.chart}: not a loadable chart: {error}")
     if where == "render":
         raise HelmFailure(files.describe_error(error))
+    if where == "dependencies":
+        raise HelmFailure(f"--helm {request.chart}: {error}; run `helm dependency build {request.chart}` "
+                          "to fetch them (Helm refuses to render a chart whose dependencies are not vendored, "
+                          "even ones disabled by a condition or tags)")
     if where == "output":
         raise HelmFailure(f"--helm {request.chart}: the rendered output is larger than "
                           f"{MAX_OUTPUT_BYTES >> 20} MiB; refused")
@@ -341,7 +349,9 @@ def _render_binary(request: HelmRequest, copy: str, values: dict[str, Any], api_
     with open(values_file, "w", encoding="utf-8") as handle:
         json.dump(values, handle, default=str)
     command = [helm, "template", request.release_name, copy, "--namespace", request.namespace,
-               "--include-crds", "--kube-version", kube_version_text(target), "--values", values_file]
+               "--kube-version", kube_version_text(target), "--values", values_file]
+    if request.include_crds:
+        command.append("--include-crds")
     for api in api_versions:
         command += ["--api-versions", api]
     for expression in request.set_values:
@@ -385,8 +395,8 @@ class ChartFiles:
 
     def shown_path(self, source: str) -> tuple[str, str]:
         relative = self.relative(source)
-        on_disk = os.path.join(self.chart, *relative.split("/"))
-        if os.path.isdir(self.chart) and os.path.isfile(on_disk):
+        on_disk = _on_disk(self.chart, relative.split("/")) if os.path.isdir(self.chart) else None
+        if on_disk is not None:
             return on_disk, relative
         return f"{self.chart}!/{relative}", relative
 
@@ -438,16 +448,68 @@ def _from_dir(root: str, parts: list[str]) -> str | None:
         if os.path.isdir(sub):
             return _from_dir(sub, parts[2:])
         charts = os.path.join(root, "charts")
-        if os.path.isdir(charts):
-            for name in sorted(os.listdir(charts)):
-                archive = os.path.join(charts, name)
-                if (name.endswith(".tgz") and fnmatch.fnmatch(name, f"{parts[1]}-*")
-                        and _inside(os.path.realpath(root), os.path.realpath(archive))):
-                    with open_input(archive) as handle:
-                        found = _from_archive(handle.read(MAX_CHART_BYTES), parts[2:], parts[1])
-                    if found is not None:
-                        return found
+        if not os.path.isdir(charts):
+            return None
+        # Helm names a subchart's templates by its alias (or chart name), not by its folder or archive
+        wanted = _aliased(root, parts[1])
+        for name in sorted(os.listdir(charts)):
+            candidate = os.path.join(charts, name)
+            if not _inside(os.path.realpath(root), os.path.realpath(candidate)):
+                continue
+            if os.path.isdir(candidate) and _dir_chart_name(candidate) == wanted:
+                return _from_dir(candidate, parts[2:])
+            if name.endswith(".tgz") and fnmatch.fnmatch(name, f"{wanted}-*"):
+                with open_input(candidate) as handle:
+                    found = _from_archive(handle.read(MAX_CHART_BYTES), parts[2:], wanted)
+                if found is not None:
+                    return found
     return None
+
+
+def _on_disk(root: str, parts: list[str]) -> str | None:
+    """The file a rendered source names, inside the chart folder (subchart folders found by alias or name)."""
+    path = os.path.join(root, *parts)
+    if os.path.isfile(path):
+        return path
+    charts = os.path.join(root, "charts")
+    if len(parts) > 2 and parts[0] == "charts" and os.path.isdir(charts):
+        wanted = _aliased(root, parts[1])
+        for name in sorted(os.listdir(charts)):
+            candidate = os.path.join(charts, name)
+            if os.path.isdir(candidate) and _dir_chart_name(candidate) == wanted:
+                return _on_disk(candidate, parts[2:])
+    return None
+
+
+def _aliased(root: str, alias: str) -> str:
+    """The chart name of the dependency that Chart.yaml (or requirements.yaml) gives this alias."""
+    for manifest in ("Chart.yaml", "requirements.yaml"):
+        text = _from_dir_plain(root, manifest)
+        try:
+            data = yaml.safe_load(text) if text else None
+        except yaml.YAMLError:
+            continue
+        for dependency in (data.get("dependencies") if isinstance(data, dict) else None) or ():
+            if isinstance(dependency, dict) and dependency.get("alias") == alias and dependency.get("name"):
+                return str(dependency["name"])
+    return alias
+
+
+def _dir_chart_name(folder: str) -> str | None:
+    text = _from_dir_plain(folder, "Chart.yaml")
+    try:
+        data = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return None
+    return str(data["name"]) if isinstance(data, dict) and data.get("name") else None
+
+
+def _from_dir_plain(root: str, name: str) -> str | None:
+    path = os.path.join(root, name)
+    if not os.path.isfile(path) or not _inside(os.path.realpath(root), os.path.realpath(path)):
+        return None
+    with open_input(path) as handle:
+        return _decode(handle.read(MAX_TEMPLATE_BYTES + 1))
 
 
 def _from_archive(data: bytes, parts: list[str], expected_top: str | None) -> str | None:

@@ -101,6 +101,10 @@ class Built:
             return dataclasses.replace(finding, origin=dataclasses.replace(
                 origin, path=source_file, document=None, line=None, column=None), details=details)
         path = field_path_at_line(built, origin.line) or ()
+        if path and _dig(built.data, path) != _dig(source_doc.data, path):
+            # the origin file holds the object, but this value was changed by the overlay (a patch,
+            # a transformer): the object's origin is not where the value was set
+            details["set_by_overlay"] = True
         return dataclasses.replace(finding, origin=source_doc.origin_of(path), details=details)
 
     def _find_source(self, path: str, built: dict[str, object]) -> Document | None:
@@ -117,6 +121,20 @@ class Built:
         if partial:
             return max(partial, key=lambda d: len(_name(d.data) or ""))
         return same_kind[0] if len(same_kind) == 1 else None
+
+
+_MISSING = object()
+
+
+def _dig(data: object, path: tuple[str | int, ...]) -> object:
+    for step in path:
+        if isinstance(step, int) and isinstance(data, list) and 0 <= step < len(data):
+            data = data[step]
+            continue
+        if not (isinstance(step, str) and isinstance(data, dict) and step in data):
+            return _MISSING
+        data = data[step]
+    return data
 
 
 def _display(path: str) -> str:

@@ -22,6 +22,8 @@ class LoadedInput:
     findings: list[Finding] = field(default_factory=list)
     unreadable: str | None = None
     """Set when the input could not be opened at all (a usage-level error, exit 2)."""
+    role: str | None = None
+    """What the repository makes of the file (sources.discover: PARTIAL, PATCH_OPS, CONFIG), or None."""
 
 
 def read_bytes(path: str) -> bytes:
@@ -30,15 +32,17 @@ def read_bytes(path: str) -> bytes:
     return read_input(path, limits.MAX_FILE_BYTES + 1)
 
 
-def load_input(path: str) -> LoadedInput:
+def load_input(path: str, role: str | None = None) -> LoadedInput:
     shown = STDIN_NAME if path == STDIN else path
-    loaded = LoadedInput(shown)
+    loaded = LoadedInput(shown, role=role)
     try:
         raw = read_bytes(path)
     except OSError as error:
         loaded.unreadable = error.strerror or str(error)
         return loaded
-    return load_text(raw, shown)
+    loaded = load_text(raw, shown)
+    loaded.role = role
+    return loaded
 
 
 def load_text(raw: bytes | str, shown: str) -> LoadedInput:

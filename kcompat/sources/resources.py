@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,9 @@ class Resource:
     document: Document
     path: tuple[str | int, ...] = ()
     """Where the object sits inside its document: () at top level, ("items", 3) in a List."""
+    partial: bool = False
+    """A patch (a kustomization's strategic-merge patch): only the fields it sets are there, so
+    types, unknown fields and API lifecycle are checked, required fields are not."""
 
     @property
     def group(self) -> str:
@@ -72,7 +76,7 @@ def _invalid(document: Document, path: FieldPath, message: str) -> Finding:
     return Finding("invalid-object", Severity.ERROR, message, document.origin_of(path))
 
 
-def extract(documents: list[Document]) -> Extraction:
+def extract(documents: list[Document], partial: bool = False) -> Extraction:
     result = Extraction()
     for document in documents:
         for item in _objects(document, document.data, (), None):
@@ -81,7 +85,7 @@ def extract(documents: list[Document]) -> Extraction:
             elif item is None:
                 result.not_objects += 1
             else:
-                result.resources.append(item)
+                result.resources.append(dataclasses.replace(item, partial=True) if partial else item)
     return result
 
 

@@ -94,17 +94,17 @@ def test_unreadable_file_is_reported(tree: Path, run_cli: Callable[..., Run]) ->
 
 def test_a_file_that_vanishes_during_the_run(tree: Path, run_cli: Callable[..., Run],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import kcompat.engine.jobs as jobs
+    import kcompat.engine.run as engine
 
     (tree / "vanish.yaml").write_text(REMOVED)
-    real = jobs.discover
+    real = engine.discover_tree
 
     def discover_then_delete(paths: list[str], exclude: list[str]) -> object:
-        items = list(real(paths, exclude))
+        found = real(paths, exclude)
         (tree / "vanish.yaml").unlink()
-        return iter(items)
+        return found
 
-    monkeypatch.setattr(jobs, "discover", discover_then_delete)
+    monkeypatch.setattr(engine, "discover_tree", discover_then_delete)
     result = run_cli("check", str(tree))
     assert result.code == 2
     assert "vanish.yaml: No such file or directory" in result.err

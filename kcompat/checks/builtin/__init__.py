@@ -37,6 +37,7 @@ from kcompat.checks.builtin.errors import RULES, FieldErrors
 from kcompat.checks.builtin.meta import validate_object_meta
 from kcompat.checks.context import CheckContext
 from kcompat.core.model import Finding
+from kcompat.core.rules import REQUIRED_VALUE
 from kcompat.sources.resources import Resource
 
 __all__ = ["RULES", "check_builtin"]
@@ -93,4 +94,7 @@ def check_builtin(resource: Resource, context: CheckContext) -> list[Finding]:
     validate(errors, resource)
     if not errors.items:
         return []
+    if resource.partial:
+        # a patch sets only the fields it changes: a missing value is not an error there
+        return [f for f in errors.findings(resource) if f.rule != REQUIRED_VALUE]
     return errors.findings(resource)

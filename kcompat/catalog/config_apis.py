@@ -1,0 +1,65 @@
+"""Configuration file formats that look like API objects (schemas/config-apis.yaml).
+
+kubeadm, kubelet, kube-proxy, the API server's configuration files, Kustomize, kind, k3d and
+Skaffold files carry apiVersion/kind but are read by a tool, never served by an API server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from kcompat.catalog.store import schemas_dir
+from kcompat.core.versions import KubeVersion
+
+
+@dataclass(frozen=True)
+class ConfigVersion:
+    api_version: str
+    deprecated: KubeVersion | None
+    removed: KubeVersion | None
+    replacement: str | None
+    migrate: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class ConfigGroup:
+    group: str
+    kinds: tuple[str, ...]
+    tool: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ConfigApis:
+    groups: dict[str, ConfigGroup]
+    versions: dict[str, ConfigVersion]
+
+    def group_of(self, api_version: str) -> ConfigGroup | None:
+        """The configuration format of an apiVersion ("kubeadm.k8s.io/v1beta3", "skaffold/v4beta6")."""
+        group = api_version.rpartition("/")[0]
+        return self.groups.get(group) if group else None
+
+
+def _version(text: Any) -> KubeVersion | None:
+    return KubeVersion.parse(str(text)) if text is not None else None
+
+
+def parse(data: dict[str, Any]) -> ConfigApis:
+    groups = {entry["group"]: ConfigGroup(entry["group"], tuple(entry.get("kinds") or ()), entry["tool"],
+                                          entry["source"]) for entry in data.get("groups") or ()}
+    versions = {entry["apiVersion"]: ConfigVersion(entry["apiVersion"], _version(entry.get("deprecated")),
+                                                   _version(entry.get("removed")), entry.get("replacement"),
+                                                   entry.get("migrate"), entry["source"])
+                for entry in data.get("versions") or ()}
+    return ConfigApis(groups, versions)
+
+
+@cache
+def load_config_apis() -> ConfigApis:
+    with (schemas_dir() / "config-apis.yaml").open(encoding="utf-8") as handle:
+        return parse(yaml.safe_load(handle))
