@@ -8,7 +8,6 @@ Variants (a patch in an overlay, a chart with a dependency deleted) are made in 
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -24,16 +23,6 @@ KUBEADM = REAL / "kubeadm"
 CHARTS = FIXTURES / "corpus/charts"
 
 
-def _re2_patterns() -> bool:
-    """Whether CRD patterns are read as RE2 (Go) patterns: `^(?i)(abort|warn)?$` compiles."""
-    from kcompat.schema.validator import _go_regex
-
-    try:
-        re.compile(_go_regex("^(?i)(abort|warn)?$"))
-    except re.error:
-        return False
-    return True
-
 
 def _helm() -> bool:
     from kcompat.sources.helm_render import available_backend
@@ -48,8 +37,6 @@ def errors(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [f for f in report["findings"] if f["severity"] == "error" and not f["suppressed"]]
 
 
-@pytest.mark.xfail(not _re2_patterns(), strict=True,
-                   reason="RE2 CRD patterns (`(?i)` after `^`) arrive with the schema branch")
 def test_kube_prometheus_crds_and_custom_resources_are_valid(run_cli: CLI) -> None:
     run = run_cli("check", str(PROMETHEUS), "-o", "json")
     report = run.json()
