@@ -111,6 +111,8 @@ def problem_findings(resource: Resource, problems: list[Problem], context: Check
             continue  # the API server sets status itself; it does not require its fields on input
         if problem.code == "required" and resource.partial:
             continue  # a patch (Resource.partial) carries only the fields it changes
+        if problem.code == "required" and resource.fills(field_path((*path, problem.field or ""))):
+            continue  # a kustomization's transformers fill it in the build (Resource.filled)
         if problem.code == "type" and path == ("metadata",):
             continue  # resources.extract reports it (invalid-object)
         if problem.code == "duplicate":

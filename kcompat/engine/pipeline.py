@@ -18,7 +18,7 @@ from kcompat.core import rules
 from kcompat.core.errors import InputError
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
 from kcompat.core.result import CheckResult
-from kcompat.sources.discover import CONFIG, PARTIAL, Missing, Tree, discover_tree
+from kcompat.sources.discover import CONFIG, PARTIAL, Missing, Tree, discover_tree, filled_fields
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.resources import Resource, extract
 
@@ -92,7 +92,7 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
     result.documents += len(loaded.documents) + sum(f.rule == rules.PARSE_ERROR for f in loaded.findings)
     result.findings.extend(_suppress(f, None, ignore) for f in loaded.findings)
     result.input_errors.extend(_unknown_suppressions(loaded))
-    extraction = extract(loaded.documents, partial=loaded.role == PARTIAL)
+    extraction = extract(loaded.documents, partial=loaded.role == PARTIAL, filled=filled_fields(loaded.role))
     config_file = loaded.role == CONFIG
     if not config_file:
         result.not_objects += extraction.not_objects

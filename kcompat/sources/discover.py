@@ -32,6 +32,16 @@ PATCH_OPS = "patch-ops"
 """A JSON 6902 patch: a list of operations, not an object."""
 CONFIG = "config"
 """A tool's configuration file (a kustomization), not an API object."""
+FILLED = "filled:"
+"""A resource of a kustomization whose transformers set fields of it: `filled:` and the field paths
+(`spec.selector`, `metadata.namespace`, `subjects[].namespace`, ...) Kustomize fills in the build, so
+their absence in the file is not an error (the rendered result, `--render`, is checked in full)."""
+
+# Fields Kustomize's builtin transformers fill (sigs.k8s.io/kustomize/api/konfig/builtinpluginconsts):
+# commonLabels / labels with includeSelectors add to selectors and template labels; namespace sets
+# metadata.namespace and the namespace of RBAC subjects and webhook services.
+_LABEL_FILLS = ("spec.selector", "spec.template.metadata.labels")
+_NAMESPACE_FILLS = ("metadata.namespace", "subjects[].namespace", "webhooks[].clientConfig.service.namespace")
 MAX_KUSTOMIZATION_BYTES = 1024 * 1024
 
 
@@ -44,7 +54,8 @@ class Tree:
     kustomizations: list[str] = field(default_factory=list)
     """Kustomization files found while walking, in walk order."""
     roles: dict[str, str] = field(default_factory=dict)
-    """path -> PARTIAL, PATCH_OPS or CONFIG for files a kustomization gives that role."""
+    """path -> PARTIAL, PATCH_OPS or CONFIG for files a kustomization gives that role, or FILLED and the
+    fields its transformers fill for the resources it lists (folders: their own kustomization's)."""
     bases: set[str] = field(default_factory=set)
     """Folders that some kustomization of the tree uses as a resource (base) or component."""
 
@@ -280,13 +291,13 @@ def _kustomization_roles(path: str, tree: Tree) -> None:
         for entry in _as_list(data.get(key)):
             target = local(entry)
             if target is not None and "\n" not in str(entry):
-                tree.roles.setdefault(target, PARTIAL)
+                _set_role(tree, target, PARTIAL)
     for key in ("patches", "patchesJson6902"):
         for entry in _as_list(data.get(key)):
             if isinstance(entry, str):
                 target = local(entry)
                 if target is not None:
-                    tree.roles.setdefault(target, PARTIAL)
+                    _set_role(tree, target, PARTIAL)
                 continue
             if not isinstance(entry, dict):
                 continue
@@ -294,12 +305,75 @@ def _kustomization_roles(path: str, tree: Tree) -> None:
             if target is None:
                 continue
             # `patches` with a target may hold either kind; patchesJson6902 files are always operations
-            tree.roles.setdefault(target, PATCH_OPS if key == "patchesJson6902" else PARTIAL)
+            _set_role(tree, target, PATCH_OPS if key == "patchesJson6902" else PARTIAL)
+    fills = _fills(data)
     for key in ("resources", "bases", "components"):
         for entry in _as_list(data.get(key)):
             target = local(entry)
             if target is not None:
                 tree.bases.add(target)
+                if fills:
+                    _mark_filled(target, fills, tree, set())
+
+
+def _set_role(tree: Tree, target: str, role: str) -> None:
+    """A patch role wins over FILLED (a file both listed as a resource and as a patch is a patch)."""
+    current = tree.roles.get(target)
+    if current is None or current.startswith(FILLED):
+        tree.roles[target] = role
+
+
+def _fills(data: dict[str, object]) -> tuple[str, ...]:
+    """The fields this kustomization's transformers fill in the resources it builds."""
+    fills: list[str] = []
+    labels = data.get("labels")
+    with_selectors = isinstance(labels, list) and any(
+        isinstance(item, dict) and item.get("includeSelectors") is True for item in labels)
+    if (isinstance(data.get("commonLabels"), dict) and data["commonLabels"]) or with_selectors:
+        fills += _LABEL_FILLS
+    if isinstance(data.get("namespace"), str) and data["namespace"]:
+        fills += _NAMESPACE_FILLS
+    return tuple(fills)
+
+
+def _mark_filled(target: str, fills: tuple[str, ...], tree: Tree, seen: set[str]) -> None:
+    """Record fills for a resource file, or for every resource of a base folder's kustomization (the
+    overlay's transformers run over its bases' output too)."""
+    if target in seen or len(seen) > 256:
+        return
+    seen.add(target)
+    if os.path.isfile(target):
+        role = tree.roles.get(target)
+        if role is None or role.startswith(FILLED):
+            have = set(role[len(FILLED):].split(",")) if role else set()
+            tree.roles[target] = FILLED + ",".join(sorted(have | set(fills)))
+        return
+    for name in KUSTOMIZATION_NAMES:
+        kustomization = os.path.join(target, name)
+        if not os.path.isfile(kustomization):
+            continue
+        try:
+            if os.path.getsize(kustomization) > MAX_KUSTOMIZATION_BYTES:
+                return
+            import yaml
+
+            with open(kustomization, encoding="utf-8") as handle:
+                data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return
+        if isinstance(data, dict):
+            for key in ("resources", "bases", "components"):
+                for entry in _as_list(data.get(key)):
+                    if isinstance(entry, str) and entry and "://" not in entry:
+                        _mark_filled(os.path.normpath(os.path.join(target, entry)), fills, tree, seen)
+        return
+
+
+def filled_fields(role: str | None) -> frozenset[str]:
+    """The fields a FILLED role says Kustomize fills (empty for any other role)."""
+    if role is None or not role.startswith(FILLED):
+        return frozenset()
+    return frozenset(part for part in role[len(FILLED):].split(",") if part)
 
 
 def _as_list(value: object) -> list[object]:

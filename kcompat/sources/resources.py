@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,17 @@ class Resource:
     partial: bool = False
     """A patch (a kustomization's strategic-merge patch): only the fields it sets are there, so
     types, unknown fields and API lifecycle are checked, required fields are not."""
+    filled: frozenset[str] = frozenset()
+    """Fields Kustomize fills in the build (sources.discover.FILLED: `spec.selector`,
+    `subjects[].namespace`, ...): missing here is not missing there."""
+
+    def fills(self, field: str) -> bool:
+        """Whether field (`subjects[0].namespace`, `spec.selector.matchLabels`) is one Kustomize fills."""
+        if not self.filled:
+            return False
+        general = _INDEX.sub("[]", field)
+        return any(general == f or general.startswith(f + ".") or general.startswith(f + "[")
+                   for f in self.filled)
 
     @property
     def group(self) -> str:
@@ -76,7 +88,11 @@ def _invalid(document: Document, path: FieldPath, message: str) -> Finding:
     return Finding("invalid-object", Severity.ERROR, message, document.origin_of(path))
 
 
-def extract(documents: list[Document], partial: bool = False) -> Extraction:
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def extract(documents: list[Document], partial: bool = False,
+            filled: frozenset[str] = frozenset()) -> Extraction:
     result = Extraction()
     for document in documents:
         for item in _objects(document, document.data, (), None):
@@ -85,7 +101,9 @@ def extract(documents: list[Document], partial: bool = False) -> Extraction:
             elif item is None:
                 result.not_objects += 1
             else:
-                result.resources.append(dataclasses.replace(item, partial=True) if partial else item)
+                if partial or filled:
+                    item = dataclasses.replace(item, partial=partial, filled=filled)
+                result.resources.append(item)
     return result
 
 

@@ -97,4 +97,14 @@ def check_builtin(resource: Resource, context: CheckContext) -> list[Finding]:
     if resource.partial:
         # a patch sets only the fields it changes: a missing value is not an error there
         return [f for f in errors.findings(resource) if f.rule != REQUIRED_VALUE]
+    if resource.filled:
+        return [f for f in errors.findings(resource) if not _filled_by_kustomize(f, resource)]
     return errors.findings(resource)
+
+
+def _filled_by_kustomize(finding: Finding, resource: Resource) -> bool:
+    """A missing value a kustomization's transformers set, or a selector they will make match."""
+    field = str(finding.details.get("field", ""))
+    if finding.rule == REQUIRED_VALUE and resource.fills(field):
+        return True
+    return "`selector` does not match template `labels`" in finding.message and resource.fills("spec.selector")
