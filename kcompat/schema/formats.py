@@ -11,8 +11,14 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+# CRDs: kube-openapi's strfmt.IsDateTime lower-cases the value and splits it at "t", so `t`
+# and `z` pass; a space does not, nor second 60.
 _DATE_TIME = (
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
+# Built-in kinds: metav1.Time decodes with Go's time.Parse(time.RFC3339, s): a literal `T` and
+# `Z`, seconds below 60, and (Go's parser allows it) a fraction after `.` or `,`.
+_GO_RFC3339 = (
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([.,]\d+)?(Z|[+-]\d{2}:\d{2})\Z")
 _DATE = r"^(\d{4})-(\d{2})-(\d{2})$"
 _BASE64 = r"^[A-Za-z0-9+/]*={0,2}$"
 # resource.Quantity: a signed decimal number with a binary (Ki..Ei), decimal (n..E) or
@@ -46,11 +52,21 @@ def _valid_date(year: str, month: str, day: str) -> bool:
 
 
 def is_date_time(text: str) -> bool:
-    match = _pattern(_DATE_TIME).match(text)
+    """format date-time of a CRD (kube-openapi's strfmt)."""
+    return _date_time(_DATE_TIME, text)
+
+
+def is_go_rfc3339(text: str) -> bool:
+    """format date-time of a built-in kind (metav1.Time: Go's time.RFC3339)."""
+    return _date_time(_GO_RFC3339, text)
+
+
+def _date_time(pattern: str, text: str) -> bool:
+    match = _pattern(pattern).match(text)
     if not match:
         return False
     hour, minute, second = int(match.group(4)), int(match.group(5)), int(match.group(6))
-    return _valid_date(*match.group(1, 2, 3)) and hour < 24 and minute < 60 and second < 61
+    return _valid_date(*match.group(1, 2, 3)) and hour < 24 and minute < 60 and second < 60
 
 
 def is_date(text: str) -> bool:
@@ -123,4 +139,6 @@ STRING_FORMATS: dict[str, Callable[[str], bool]] = {
     "uri": lambda text: _pattern(_URI).match(text) is not None,
 }
 
-BUILTIN_FORMATS = frozenset({"date-time", "byte"})
+# The formats built-in kinds check (Go types decode them), with Go's rules.
+BUILTIN_STRING_FORMATS: dict[str, Callable[[str], bool]] = {"date-time": is_go_rfc3339, "byte": is_base64}
+BUILTIN_FORMATS = frozenset(BUILTIN_STRING_FORMATS)

@@ -200,8 +200,10 @@ def _object_check(props: dict[str, Entry], required: tuple[str, ...], nullable_r
     return check_object
 
 
-def _array_check(items: Entry, unique: Check | None = None) -> Check:
-    """unique: the list-type set/map check, run on lists of two or more items."""
+def _array_check(items: Entry, unique: Check | None = None, null_item: str | None = None) -> Check:
+    """unique: the list-type set/map check, run on lists of two or more items.
+    null_item: what a null item should have been, when null items are errors (CRDs: the API
+    server prunes null fields but not null list items, which then fail their type)."""
     item_types, item_check, item_mismatch = items
 
     def check_array(value: list[Any]) -> list[Problem] | None:
@@ -212,7 +214,9 @@ def _array_check(items: Entry, unique: Check | None = None) -> Check:
                     continue
                 problems = item_check(item)
             elif item is None:
-                continue
+                if null_item is None:
+                    continue
+                problems = [Problem("type", null_item, "null")]
             else:
                 problems = item_mismatch(item)
             if problems:
@@ -373,9 +377,10 @@ class Compiler:
             low, high = formats.INT32 if fmt == "int32" else formats.INT64
             integer_checks.append(_range_check(low, high, fmt))
             expected = f"integer ({fmt})"
-        elif isinstance(fmt, str) and fmt in formats.STRING_FORMATS and kind in (None, "string") \
-                and (self.crd or fmt in formats.BUILTIN_FORMATS):
-            checks.append(_format_check(fmt, formats.STRING_FORMATS[fmt]))
+        elif isinstance(fmt, str) and kind in (None, "string") and fmt in (
+                formats.STRING_FORMATS if self.crd else formats.BUILTIN_STRING_FORMATS):
+            known = formats.STRING_FORMATS if self.crd else formats.BUILTIN_STRING_FORMATS
+            checks.append(_format_check(fmt, known[fmt]))
         checks.extend(self._value_checks(schema, path))
         object_like = kind == "object" or (kind is None and not int_or_string and (
             "properties" in schema or "additionalProperties" in schema or "required" in schema))
@@ -453,8 +458,16 @@ class Compiler:
             keys = schema.get("x-kubernetes-list-map-keys")
             if isinstance(keys, list) and all(isinstance(key, str) for key in keys) and keys:
                 unique = _list_map_check(tuple(keys), self._key_defaults(items_raw, keys))
-        check = _array_check(items, unique)
+        check = _array_check(items, unique, self._null_item(items_raw))
         return check if fixed else _guard((list,), check)
+
+    def _null_item(self, items_raw: Any) -> str | None:
+        """For CRDs, the type a null item fails (kube-openapi's type check: a declared type
+        without `nullable: true`); None where null items pass."""
+        if not self.crd or not isinstance(items_raw, dict) or items_raw.get("nullable") is True:
+            return None
+        kind = items_raw.get("type")
+        return kind if isinstance(kind, str) and kind in _PY_TYPES else None
 
     def _key_defaults(self, items_raw: Any, keys: list[str]) -> dict[str, Any]:
         """Defaults of list-map key fields: the items schema's `default` (CRDs), or for built-in
