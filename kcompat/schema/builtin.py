@@ -11,6 +11,8 @@ from kcompat.catalog.schema_store import SchemaStore, StoreError, default_store
 from kcompat.schema.validator import Compiler, Entry, Problem, run
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+MICRO_TIME = "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"
+"""Its OpenAPI says `format: date-time` like Time's, but Go decodes it with RFC3339Micro."""
 
 Validate = Callable[[Any], "list[Problem] | None"]
 
@@ -25,7 +27,10 @@ class VersionSchemas:
         self._validators: dict[tuple[str, str], Entry | None] = {}
 
     def _definition(self, name: str) -> dict[str, Any] | None:
-        return self.store.definition(self.minor, name)
+        schema = self.store.definition(self.minor, name)
+        if name == MICRO_TIME and schema is not None and schema.get("format") == "date-time":
+            return {**schema, "format": "date-time-micro"}
+        return schema
 
     def has_kind(self, api_version: str, kind: str) -> bool:
         return self.store.kind_definition(self.minor, api_version, kind) is not None

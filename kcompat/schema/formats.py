@@ -19,6 +19,8 @@ _DATE_TIME = (
 # `Z`, seconds below 60, and (Go's parser allows it) a fraction after `.` or `,`.
 _GO_RFC3339 = (
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([.,]\d+)?(Z|[+-]\d{2}:\d{2})\Z")
+_GO_RFC3339_MICRO = (
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([.,]\d{6})(Z|[+-]\d{2}:\d{2})\Z")
 _DATE = r"^(\d{4})-(\d{2})-(\d{2})$"
 _BASE64 = r"^[A-Za-z0-9+/]*={0,2}$"
 # resource.Quantity: a signed decimal number with a binary (Ki..Ei), decimal (n..E) or
@@ -59,6 +61,12 @@ def is_date_time(text: str) -> bool:
 def is_go_rfc3339(text: str) -> bool:
     """format date-time of a built-in kind (metav1.Time: Go's time.RFC3339)."""
     return _date_time(_GO_RFC3339, text)
+
+
+def is_go_rfc3339_micro(text: str) -> bool:
+    """A built-in MicroTime (Lease acquireTime/renewTime, Event eventTime): Go's time.Parse with
+    metav1.RFC3339Micro, which needs exactly six fractional digits."""
+    return _date_time(_GO_RFC3339_MICRO, text)
 
 
 def _date_time(pattern: str, text: str) -> bool:
@@ -108,6 +116,7 @@ def _is_cidr(text: str) -> bool:
 EXAMPLES = {
     "date-time": "RFC 3339, e.g. 2024-01-31T12:00:00Z",
     "datetime": "RFC 3339, e.g. 2024-01-31T12:00:00Z",
+    "date-time-micro": "RFC 3339 with microseconds, e.g. 2024-01-31T12:00:00.000000Z",
     "date": "e.g. 2024-01-31",
     "byte": "base64",
     "quantity": "a quantity such as 500m, 0.5, 1Gi or 128974848",
@@ -140,5 +149,7 @@ STRING_FORMATS: dict[str, Callable[[str], bool]] = {
 }
 
 # The formats built-in kinds check (Go types decode them), with Go's rules.
-BUILTIN_STRING_FORMATS: dict[str, Callable[[str], bool]] = {"date-time": is_go_rfc3339, "byte": is_base64}
+# "date-time-micro" is kcompat's name for metav1.MicroTime's date-time (kcompat.schema.builtin).
+BUILTIN_STRING_FORMATS: dict[str, Callable[[str], bool]] = {
+    "date-time": is_go_rfc3339, "date-time-micro": is_go_rfc3339_micro, "byte": is_base64}
 BUILTIN_FORMATS = frozenset(BUILTIN_STRING_FORMATS)
