@@ -168,6 +168,10 @@ def translate(node: Any, *, crd: bool, structural: bool = True, preserve_all: bo
                     "minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems"):
             if key in node:
                 out[key] = node[key]
+        if isinstance(out.get("pattern"), str) and not _python_compiles(out["pattern"]):
+            # Go syntax that ECMA/Python regexps reject (`^(?i)…`): JSON Schema cannot evaluate
+            # it, so the oracle leaves it out (classify() calls kcompat's result go-regexp).
+            del out["pattern"]
         for bound in ("Minimum", "Maximum"):
             if node.get("exclusive" + bound) is True and bound.lower() in node:
                 out["exclusive" + bound] = node[bound.lower()]
@@ -205,6 +209,14 @@ def translate(node: Any, *, crd: bool, structural: bool = True, preserve_all: bo
     if isinstance(node.get("not"), dict):
         out["not"] = translate(node["not"], crd=crd, structural=False)
     return out
+
+
+def _python_compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def embedded_props(declared: dict[str, Any]) -> dict[str, Any]:
