@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kcompat.core.versions import KubeVersion
-from kcompat.sources.helm_render import HelmRequest
+from kcompat.sources.helm_request import HelmRequest
 
 __all__ = ["CheckRequest", "HelmRequest", "SchemaRequest"]
 
