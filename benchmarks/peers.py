@@ -158,21 +158,21 @@ def _children(pid: int) -> list[int]:
 
 
 def measure(argv: list[str], env: dict[str, str]) -> Sample:
-    out = tempfile.TemporaryFile()
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
-    peaks: dict[int, int] = {}
-    while True:
-        done, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if done:
-            break
-        for pid in [child.pid, *_children(child.pid)]:
-            peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
-        time.sleep(0.01)
-    wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0)
-    text = out.read()
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
+        peaks: dict[int, int] = {}
+        while True:
+            done, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if done:
+                break
+            for pid in [child.pid, *_children(child.pid)]:
+                peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
+            time.sleep(0.01)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read()
     main = peaks.get(child.pid, 0)
     return Sample(wall, usage.ru_utime + usage.ru_stime, main, sum(peaks.values()) or usage.ru_maxrss,
                   child.returncode, text)
@@ -288,7 +288,8 @@ def main() -> int:
     env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
     have_kc = Path(args.kubeconform).is_file() and (Path(args.schemas) / STANDALONE_DIR_NAME).is_dir()
     location = str(Path(args.schemas) / TEMPLATE)
-    version = subprocess.run([args.kubeconform, "-v"], capture_output=True, text=True).stdout.strip() if have_kc else "-"
+    version = (subprocess.run([args.kubeconform, "-v"], capture_output=True, text=True, check=False).stdout.strip()
+               if have_kc else "-")
     print_machine()
     print(f"\nkcompat: {runner.how}; interpreter (console script shebang): {python}")
     print(f"kubeconform: {args.kubeconform if have_kc else 'not found'} ({version}); schemas {location}")

@@ -161,7 +161,7 @@ def detach(loaded: LoadedInput) -> LoadedInput:
     documents: list[Document] = []
     for index, document in enumerate(loaded.documents):
         node = document.node
-        if node is None or has_duplicate_keys(node):
+        if node is None or (not document.unique_keys and has_duplicate_keys(node)):
             documents.append(document)
             continue
         top: tuple[tuple[str, int, int], ...] = ()

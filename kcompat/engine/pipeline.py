@@ -104,10 +104,11 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
     result.input_errors.extend(_unknown_suppressions(loaded))
     extraction = extract(loaded.documents)
     result.not_objects += extraction.not_objects
-    refs: dict[int, list[ObjectRef]] = {}
-    for resource in extraction.resources:
-        refs.setdefault(id(resource.document), []).append(resource.ref())
-    result.checked_documents.extend((d.origin, tuple(refs.get(id(d), ()))) for d in loaded.documents)
+    if context.list_documents:
+        refs: dict[int, list[ObjectRef]] = {}
+        for resource in extraction.resources:
+            refs.setdefault(id(resource.document), []).append(resource.ref())
+        result.checked_documents.extend((d.origin, tuple(refs.get(id(d), ()))) for d in loaded.documents)
     result.findings.extend(_suppress(f, None, ignore) for f in extraction.findings)
     for resource in extraction.resources:
         result.objects += 1

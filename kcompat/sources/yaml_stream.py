@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -37,6 +37,13 @@ _DEEP_LEADING_RUN = re.compile(rf"^[ \t\-?:]{{{_WALK_TRIGGER},}}", re.MULTILINE)
 _UNSAFE_LEADING_RUN = re.compile(r"^[ \t\-?:]{4096,}", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
+# A line with content other than a `---` marker: then a chunk is more than a marker.
+_OTHER_CONTENT = re.compile(r"^(?!---[ \t\r]*$)[ \t]*[^\s#]", re.MULTILINE)
+# An anchor (`&name`) and an alias (`*name`) can only start a node: at a line start or after
+# white space, `[`, `{` or `,` (anchor), after `- `, `: `, `? `, `[`, `{` or `,` (alias). A text
+# with either missing cannot expand, so the walk below is skipped (a `*` in `"*.example.com"`).
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+_ALIAS = re.compile(r"(?:^|[\[{,]|[-:?][ \t])[ \t]*\*", re.MULTILINE)
 
 
 # Values are read as Kubernetes reads them (go-yaml v2 via sigs.k8s.io/yaml): see k8s_yaml.
@@ -89,6 +96,8 @@ def split_end_marker(chunk: str) -> tuple[str, str]:
 
 
 def _is_directive_only(chunk: str) -> bool:
+    if "%" not in chunk:
+        return False
     lines = [ln for ln in chunk.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return bool(lines) and all(ln.startswith("%") for ln in lines)
 
@@ -123,7 +132,8 @@ def _refusal_after_parse(node: Node, text: str) -> str | None:
             return refusal
     may_be_deep = (_DEEP_LEADING_RUN.search(text) is not None
                    or text.count("[") + text.count("{") > _WALK_TRIGGER)
-    may_expand = "&" in text and "*" in text
+    may_expand = ("&" in text and "*" in text and _ANCHOR.search(text) is not None
+                  and _ALIAS.search(text) is not None)
     if not (may_be_deep or may_expand):
         return None
     expanded: dict[int, int] = {}
@@ -308,6 +318,8 @@ def parse_stream(text: str, path: str) -> Iterator[Document | ParseProblem]:
 
 
 def _only_marker(text: str) -> bool:
+    if _OTHER_CONTENT.search(text) is not None:
+        return False
     stripped = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return stripped in (["---"], []) or (len(stripped) == 1 and stripped[0].rstrip() == "---")
 
@@ -329,7 +341,7 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
         if refusal:
             yield ParseProblem(start.at(node.start_mark.line + chunk.first_line + 1, 1), refusal)
             return
-        data: Any = loader.construct_document(node)
+        data, unique_keys = loader.construct_checked(node)
     except yaml.MarkedYAMLError as error:
         fallback = _json_fallback(chunk, path, start)
         if fallback is not None:
@@ -348,7 +360,7 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
     doc_line = node.start_mark.line + chunk.first_line + 1
     whole, per_item = _suppressions(chunk.text, node)
     yield Document(start.at(doc_line, node.start_mark.column + 1), data, node,
-                   chunk.first_line, whole, per_item)
+                   chunk.first_line, whole, per_item, unique_keys)
 
 
 def _json_fallback(chunk: _Chunk, path: str, start: Origin) -> Document | ParseProblem | None:
