@@ -35,8 +35,11 @@ from kcompat.sources.reading import read_input
 if TYPE_CHECKING:
     from kcompat.schema.crds import Crd
 
-POOL_MIN_BYTES = 512 * 1024
-"""Below this much input (and below 2 files) --jobs is not worth starting processes for."""
+POOL_MIN_BYTES = 2 * 1024 * 1024
+"""Below this much input (and below 2 files) --jobs is not worth starting processes for. Measured
+(benchmarks/pool_crossover.py, BENCHMARKS.md): a pool of 2 costs about 0.15-0.2 s of CPU (fork, the
+multiprocessing imports, each worker building its own validators and CEL programs); one worker's half
+of the work outweighs that from about 1.5 MB of typical manifests, and never under 0.5 MB."""
 
 PRELOAD_MAX_BYTES = 64 * 1024 * 1024
 """Input bytes of CRD files kept parsed between the passes (as data without node trees: about
