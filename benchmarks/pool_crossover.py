@@ -3,9 +3,9 @@
 Run from the repository root:  python benchmarks/pool_crossover.py [--rounds 3]
 
 Checks generated corpora (benchmarks/corpus.py) of growing size and Gateway API HTTPRoutes with
-their CRDs (CEL rules), each with `--jobs 1` and `--jobs 2 --pool-always` semantics: the pool is
-forced by running the engine with POOL_MIN_BYTES = 0 in the child, so the comparison shows what the
-pool would cost below the threshold. Rounds are interleaved; medians of wall and CPU (user+sys of the
+their CRDs (CEL rules), each with `--jobs 1` and with `--jobs 2` and the pool forced (the child runs
+the CLI with POOL_MIN_BYTES = 0), so the comparison shows what the pool would cost below the
+threshold. Rounds are interleaved; medians of wall and CPU (user+sys of the
 child and its workers). Only meaningful on an otherwise idle machine: with the cores busy, 2 workers
 can never win.
 """
