@@ -145,11 +145,10 @@ def _context(root: Path, target: str, schema: bool) -> Any:
     version = KubeVersion.parse(target)
     if not schema:
         return CheckContext(load_catalog(), version)
+    from kcompat.engine.request import SchemaRequest
     from kcompat.engine.schema_options import schema_settings
 
-    options = argparse.Namespace(skip_schema=False, schema_version=None, strict=False, crd=[],
-                                 require_schemas=False)
-    settings, _ = schema_settings(options, version, [str(root)], [])
+    settings, _ = schema_settings(SchemaRequest(), version, [str(root)], [])
     return dataclasses.replace(CheckContext(load_catalog(), version), schema=settings)
 
 
