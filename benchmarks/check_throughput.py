@@ -171,11 +171,10 @@ def _context(root: Path, target: str, schema: bool) -> Any:
 
 
 def _check(root: Path, context: Any) -> Any:
-    from kcompat import pipeline
+    from kcompat.engine.jobs import run_paths
+    from kcompat.engine.pipeline import DEFAULT_CHECKS
 
-    if hasattr(pipeline, "check_paths"):
-        return pipeline.check_paths([str(root)], [], context, jobs=1)
-    return pipeline.check_inputs(pipeline.load_all([str(root)], []), context)
+    return run_paths([str(root)], [], context, frozenset(), DEFAULT_CHECKS, 1)
 
 
 def in_process_pass(root: Path, target: str, schema: bool) -> Run:
