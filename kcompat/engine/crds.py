@@ -43,7 +43,7 @@ def crds_in_documents(documents: list[Document], findings: list[Finding] | None 
     for resource in extract(documents).resources:
         if not is_crd(resource.api_version, resource.kind):
             continue
-        crd, problems = parse_crd(resource.obj, resource.api_version, resource.origin_of())
+        crd, problems = parse_crd(resource.obj, resource.api_version, resource.origin_of(), keep=True)
         if crd is not None:
             found.append(crd)
         if findings is not None:
