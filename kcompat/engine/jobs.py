@@ -35,11 +35,13 @@ from kcompat.sources.reading import read_input
 if TYPE_CHECKING:
     from kcompat.schema.crds import Crd
 
-POOL_MIN_BYTES = 2 * 1024 * 1024
-"""Below this much input (and below 2 files) --jobs is not worth starting processes for. Measured
-(benchmarks/pool_crossover.py, BENCHMARKS.md): a pool of 2 costs about 0.15-0.2 s of CPU (fork, the
-multiprocessing imports, each worker building its own validators and CEL programs); one worker's half
-of the work outweighs that from about 1.5 MB of typical manifests, and never under 0.5 MB."""
+POOL_MIN_BYTES = 1024 * 1024
+"""Below this much input (and below 2 files) --jobs is not worth starting processes for. Measured on an
+idle 2-core machine (benchmarks/pool_crossover.py, BENCHMARKS.md): a pool of 2 costs 0.1-0.25 s of CPU
+(fork, the multiprocessing imports, each worker building its own validators and CEL programs); it is
+slower than one process at 277 KiB of generated manifests (0.89x), breaks even around 600 KiB (1.08x at
+660 KiB) and is 1.02x at 1.2 MB of Gateway API CRDs with routes (CEL compiled in each worker). 1 MiB
+keeps every measured input at or above 1x."""
 
 PRELOAD_MAX_BYTES = 64 * 1024 * 1024
 """Input bytes of CRD files kept parsed between the passes (as data without node trees: about
