@@ -31,7 +31,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, safe_text(f"{self.prog}: error: {message}") + "\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (only=a command name) the parser with that command's subparser alone: what
+    main() builds when the first argument names a command, so `kcompat check` does not import the other
+    ten command modules. Help, --version and unknown commands get the whole parser."""
     parser = _Parser(
         prog="kcompat",
         description="Find deprecated, removed and not-yet-served Kubernetes APIs before they break.",
@@ -40,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kcompat {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"kcompat.commands.{name}").add_parser(commands)
     return parser
 
@@ -55,9 +58,10 @@ def _tune_garbage_collector() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tune_garbage_collector()
-    parser = build_parser()
+    args_list = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(args_list[0] if args_list and args_list[0] in COMMANDS else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(args_list)
     except SystemExit as exit_:
         return EXIT_USAGE if exit_.code not in (0, None) else EXIT_OK
     module = importlib.import_module(f"kcompat.commands.{args.command}")

@@ -19,3 +19,6 @@ class CheckContext:
     current: KubeVersion | None = None
     schema: SchemaSettings | None = None
     """Schema validation (rules schema, unknown-field, crd-*, ...); None turns it off."""
+    list_documents: bool = True
+    """Record every document's start and objects in CheckResult.checked_documents (JUnit lists them);
+    `kcompat check` turns it off for other formats, so a large run does not hold one entry per document."""

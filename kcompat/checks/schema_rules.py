@@ -388,6 +388,8 @@ def _resource_node(resource: Resource) -> Node | None:
 
 def duplicate_keys(resource: Resource, context: CheckContext) -> Iterator[Finding]:
     """Mapping keys given twice: YAML loaders keep the last value and silently drop the first."""
+    if resource.document.unique_keys:
+        return
     root = _resource_node(resource)
     if root is None or not has_duplicate_keys(root):
         return

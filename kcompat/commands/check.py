@@ -238,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
     request = check_request(args, jobs=jobs_of(args), helm=_helm_requests(args), kustomize=tuple(args.kustomize),
                             helm_releases=tuple(args.helm_releases), chart_dir=args.chart_dir,
                             allow_remote=args.allow_remote, render=args.render,
-                            rollout=args.rollout)
+                            rollout=args.rollout, list_documents=any(name == "junit" for name, _ in targets))
     if args.rollout and not args.paths:
         raise UsageError("--rollout needs a PATH")
     if not request.paths and not request.generated:

@@ -43,7 +43,7 @@ def crds_in_documents(documents: list[Document], findings: list[Finding] | None 
     for resource in extract(documents).resources:
         if not is_crd(resource.api_version, resource.kind):
             continue
-        crd, problems = parse_crd(resource.obj, resource.api_version, resource.origin_of())
+        crd, problems = parse_crd(resource.obj, resource.api_version, resource.origin_of(), keep=True)
         if crd is not None:
             found.append(crd)
         if findings is not None:
@@ -161,7 +161,7 @@ def detach(loaded: LoadedInput) -> LoadedInput:
     documents: list[Document] = []
     for index, document in enumerate(loaded.documents):
         node = document.node
-        if node is None or has_duplicate_keys(node):
+        if node is None or (not document.unique_keys and has_duplicate_keys(node)):
             documents.append(document)
             continue
         top: tuple[tuple[str, int, int], ...] = ()

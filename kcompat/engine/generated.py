@@ -18,7 +18,7 @@ from kcompat.core.model import Finding, Origin
 from kcompat.engine.pipeline import load_all
 from kcompat.engine.request import CheckRequest
 from kcompat.sources.discover import KUSTOMIZATION_NAMES, STDIN, Missing, Tree, discover
-from kcompat.sources.helm_render import HelmRequest
+from kcompat.sources.helm_request import HelmRequest
 from kcompat.sources.load import STDIN_NAME, LoadedInput, load_text, read_bytes
 from kcompat.sources.template_map import RenderedStream, map_helm_findings
 

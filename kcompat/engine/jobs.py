@@ -35,8 +35,13 @@ from kcompat.sources.reading import read_input
 if TYPE_CHECKING:
     from kcompat.schema.crds import Crd
 
-POOL_MIN_BYTES = 512 * 1024
-"""Below this much input (and below 2 files) --jobs is not worth starting processes for."""
+POOL_MIN_BYTES = 1024 * 1024
+"""Below this much input (and below 2 files) --jobs is not worth starting processes for. Measured on an
+idle 2-core machine (benchmarks/pool_crossover.py, BENCHMARKS.md): a pool of 2 costs 0.1-0.25 s of CPU
+(fork, the multiprocessing imports, each worker building its own validators and CEL programs); it is
+slower than one process at 277 KiB of generated manifests (0.89x), breaks even around 600 KiB (1.08x at
+660 KiB) and is 1.02x at 1.2 MB of Gateway API CRDs with routes (CEL compiled in each worker). 1 MiB
+keeps every measured input at or above 1x."""
 
 PRELOAD_MAX_BYTES = 64 * 1024 * 1024
 """Input bytes of CRD files kept parsed between the passes (as data without node trees: about
@@ -81,6 +86,7 @@ def run_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
 
             merged = registry(settings.known_crds(), found)
             context = dataclasses.replace(context, schema=dataclasses.replace(settings, crds=merged))
+        _freeze_long_lived()
     result = CheckResult(context.target, context.current)
     per_file = _results(files, context, ignore, checks, workers, preloaded)
     for item in items:
@@ -96,6 +102,17 @@ def run_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
             _merge(result, next(per_file))
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _freeze_long_lived() -> None:
+    """The CRDs and the files kept parsed live until the end of the run: when the process has
+    opted into gc.freeze() (the CLI does, kcompat/cli.py), move them to the permanent generation
+    too, so the full collections of the check pass do not walk them again and again (on the real
+    corpus they are ~450k objects). In-process callers that never froze keep their own GC."""
+    import gc
+
+    if gc.isenabled() and gc.get_freeze_count() > 0:
+        gc.freeze()
 
 
 _MARKER = b"CustomResourceDefinition"

@@ -12,7 +12,6 @@ from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.builtin import check_builtin
 from kcompat.checks.config_files import check_config, is_config
 from kcompat.checks.context import CheckContext
-from kcompat.checks.crd_rules import check_custom
 from kcompat.checks.schema_rules import check_schema
 from kcompat.core import rules
 from kcompat.core.errors import InputError
@@ -32,7 +31,21 @@ def check_server_validation(resource: Resource, context: CheckContext) -> list[F
     api = context.catalog.lookup(resource.api_version, resource.kind)
     if api is None or not api.served_in(context.target):
         return []
+
     return check_builtin(resource, context)
+
+
+def check_custom(resource: Resource, context: CheckContext) -> Iterable[Finding]:
+    """Custom resources and CRDs (checks/crd_rules.py, with CEL): imported on the first such object, so a run
+    over built-in kinds only never loads the CRD, CEL and defaulting modules."""
+    if context.schema is None:
+        return ()
+    if not is_custom(resource, context) and not (
+            resource.kind == "CustomResourceDefinition" and resource.group == "apiextensions.k8s.io"):
+        return ()
+    from kcompat.checks.crd_rules import check_custom as check_custom_resource
+
+    return check_custom_resource(resource, context)
 
 
 DEFAULT_CHECKS: tuple[Check, ...] = (check_api, check_schema, check_server_validation, check_custom)
@@ -96,10 +109,11 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
     config_file = loaded.role == CONFIG
     if not config_file:
         result.not_objects += extraction.not_objects
-    refs: dict[int, list[ObjectRef]] = {}
-    for resource in extraction.resources:
-        refs.setdefault(id(resource.document), []).append(resource.ref())
-    result.checked_documents.extend((d.origin, tuple(refs.get(id(d), ()))) for d in loaded.documents)
+    if context.list_documents:
+        refs: dict[int, list[ObjectRef]] = {}
+        for resource in extraction.resources:
+            refs.setdefault(id(resource.document), []).append(resource.ref())
+        result.checked_documents.extend((d.origin, tuple(refs.get(id(d), ()))) for d in loaded.documents)
     result.findings.extend(_suppress(f, None, ignore) for f in extraction.findings)
     for resource in extraction.resources:
         if is_config(resource):

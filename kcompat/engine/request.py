@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kcompat.core.versions import KubeVersion
-from kcompat.sources.helm_render import HelmRequest
+from kcompat.sources.helm_request import HelmRequest
 
 __all__ = ["CheckRequest", "HelmRequest", "SchemaRequest"]
 
@@ -46,6 +46,8 @@ class CheckRequest:
     """Only the whole-input rollout-risk check (`check --rollout`)."""
     lifecycle_hops: bool = False
     """Also record the lifecycle findings of every version from current to target (for plan)."""
+    list_documents: bool = True
+    """Fill CheckResult.checked_documents (see CheckContext.list_documents)."""
     keep_resources: bool = False
     """Return the resources too (graph, plan, report); runs in this process."""
 

@@ -101,7 +101,8 @@ def context_for(request: CheckRequest) -> tuple[CheckContext, CrdSources | None]
     from kcompat.engine.schema_options import schema_settings
 
     settings, crd_sources = schema_settings(request.schema, request.target, request.paths, request.exclude)
-    return CheckContext(load_catalog(), request.target, request.current, settings), crd_sources
+    return CheckContext(load_catalog(), request.target, request.current, settings,
+                        request.list_documents), crd_sources
 
 
 def _lifecycle_contexts(context: CheckContext) -> list[CheckContext]:

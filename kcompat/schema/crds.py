@@ -118,8 +118,29 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def parse_crd(obj: dict[str, Any], api_version: str, origin: Origin) -> tuple[Crd | None, list[CrdProblem]]:
-    """Read a CRD object; problems say why (part of) it is invalid. Never raises."""
+_KEPT: dict[tuple[int, str, Origin], tuple[dict[str, Any], tuple[Crd | None, list[CrdProblem]]]] = {}
+"""parse_crd results kept for the one later call with the same object (see parse_crd's keep)."""
+
+
+def parse_crd(obj: dict[str, Any], api_version: str, origin: Origin,
+              keep: bool = False) -> tuple[Crd | None, list[CrdProblem]]:
+    """Read a CRD object; problems say why (part of) it is invalid. Never raises.
+
+    A run reads each CRD twice: when CRDs are gathered before any resource is checked, and when the
+    CRD object itself is checked (crd-invalid). keep=True (the first reading) keeps the result, with
+    the object, for the next call with the very same object, which takes it back instead of parsing
+    again (a third of the CRD work on a corpus of large CRDs). Callers only read the result."""
+    key = (id(obj), api_version, origin)
+    kept = _KEPT.pop(key, None)
+    if kept is not None and kept[0] is obj:
+        return kept[1]
+    result = _parse_crd(obj, api_version, origin)
+    if keep:
+        _KEPT[key] = (obj, result)
+    return result
+
+
+def _parse_crd(obj: dict[str, Any], api_version: str, origin: Origin) -> tuple[Crd | None, list[CrdProblem]]:
     problems: list[CrdProblem] = []
     v1 = api_version == f"{CRD_GROUP}/v1"
     spec = obj.get("spec")

@@ -22,6 +22,9 @@ class Document:
     """Rules suppressed by a `# kcompat: ignore=...` comment; an empty set means all."""
     item_ignores: tuple[tuple[FieldPath, frozenset[str]], ...] = ()
     """Suppressions written inside one item of a List: they apply to that item only."""
+    unique_keys: bool = False
+    """True when the parser saw every mapping key is a string scalar given once (no duplicate-key
+    walk needed); False when it did not look or cannot tell."""
 
     def for_item(self, path: FieldPath) -> Document:
         """This document as seen by the object at path (a List item): the document's own

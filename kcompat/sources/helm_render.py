@@ -40,6 +40,7 @@ from kcompat.core.rules import HELM_CAPABILITIES_PROBE
 from kcompat.core.versions import KubeVersion
 from kcompat.sources.bounded import BoundExceeded, Finished, run_bounded
 from kcompat.sources.helm_child import merge_values
+from kcompat.sources.helm_request import HelmRequest as HelmRequest
 from kcompat.sources.reading import Undecodable, decode, open_input, read_input
 from kcompat.sources.template_map import RenderedStream
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
@@ -71,18 +72,6 @@ _PROBE = re.compile(r"\.Capabilities\.APIVersions\.Has\s+\"(?P<api>[^\"]+)\"")
 
 class HelmFailure(Exception):
     """Helm is missing, or the chart, its values or --set could not be rendered (exit 2)."""
-
-
-@dataclass(frozen=True)
-class HelmRequest:
-    chart: str
-    values_files: tuple[str, ...] = ()
-    set_values: tuple[str, ...] = ()
-    release_name: str = "release-name"
-    namespace: str = "default"
-    include_crds: bool = True
-    """Render crds/ too (`--include-crds`); charts found in a walked tree leave them out, as their
-    crds/ files are checked as plain manifests."""
 
 
 @dataclass

@@ -248,6 +248,13 @@ def _go_float32_g(value: float) -> str:
 class KubernetesResolver(BaseResolver):
     """Tags plain scalars by go-yaml v2's rules; quoted scalars are strings (decode.go)."""
 
+    # No path resolvers are registered: the composer's calls for every node can do nothing.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             if not implicit[0]:
@@ -267,11 +274,18 @@ class KubernetesConstructor(BaseConstructor):
     def construct_document(self, node: Node) -> Any:
         return _Builder().build(node)
 
+    def construct_checked(self, node: Node) -> tuple[Any, bool]:
+        """The value and whether every mapping key of the tree is a string scalar given once (then
+        no key can be a duplicate, and the duplicate-key walk of schema_rules has nothing to find)."""
+        builder = _Builder()
+        return builder.build(node), builder.unique_keys
+
 
 class _Builder:
     def __init__(self) -> None:
         self.done: dict[int, Any] = {}
         self.active: set[int] = set()
+        self.unique_keys = True
 
     def build(self, node: Node) -> Any:
         cls = node.__class__
@@ -310,13 +324,17 @@ class _Builder:
                     out[key_node.value] = build(value_node)
                     continue
                 if tag == MERGE and key_node.value == "<<":
+                    self.unique_keys = False
                     self._merge(value_node, out)
                     continue
                 key = json_key(resolve_tagged(tag, key_node.value, key_node), key_node)
             else:
                 raise ConstructorError(None, None, "a mapping or sequence cannot be a map key",
                                        key_node.start_mark)
+            self.unique_keys = False  # a key that is not a plain string: its text may differ from the key
             out[key] = build(value_node)
+        if len(out) != len(node.value):
+            self.unique_keys = False
         return out
 
     def _merge(self, value: Node, out: dict[str, Any]) -> None:

@@ -8,15 +8,16 @@ pkg/api/validate/content/kube.go (IsLabelKey a.k.a. IsQualifiedName, IsLabelValu
 pkg/api/validation/generic.go (NameIsDNSSubdomain & co, prefix masking for generateName),
 pkg/api/validation/path/name.go (IsValidPathSegmentName), pkg/api/resource (Quantity) and
 github.com/robfig/cron/v3 parser.go (ParseStandard, used by the CronJob validation).
-Regexes are compiled once at import.
+Regexes are compiled on first use (kcompat.core.patterns).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from fractions import Fraction
 from functools import lru_cache
+
+from kcompat.core.patterns import LazyPattern
 
 # -- regex errors -----------------------------------------------------------------------------
 
@@ -42,9 +43,9 @@ def range_error(low: int, high: int) -> str:
 _DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
 _DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_LABEL = re.compile(f"^{_DNS1123_LABEL_FMT}$")
-_DNS1123_SUBDOMAIN = re.compile(f"^{_DNS1123_SUBDOMAIN_FMT}$")
-_DNS1035_LABEL = re.compile(f"^{_DNS1035_LABEL_FMT}$")
+_DNS1123_LABEL = LazyPattern(f"^{_DNS1123_LABEL_FMT}$")
+_DNS1123_SUBDOMAIN = LazyPattern(f"^{_DNS1123_SUBDOMAIN_FMT}$")
+_DNS1035_LABEL = LazyPattern(f"^{_DNS1035_LABEL_FMT}$")
 _LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
               "and must start and end with an alphanumeric character")
 _SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
@@ -75,7 +76,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
 
 
 _WILDCARD_FMT = "\\*\\." + _DNS1123_SUBDOMAIN_FMT
-_WILDCARD = re.compile(f"^{_WILDCARD_FMT}$")
+_WILDCARD = LazyPattern(f"^{_WILDCARD_FMT}$")
 _WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which "
                  "must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric "
                  "character")
@@ -133,14 +134,14 @@ def name_is_path_segment(name: str, prefix: bool) -> list[str]:
 # -- labels, annotations, config keys ---------------------------------------------------------
 
 _LABEL_KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_LABEL_KEY = re.compile(f"^{_LABEL_KEY_FMT}$")
+_LABEL_KEY = LazyPattern(f"^{_LABEL_KEY_FMT}$")
 _LABEL_VALUE_FMT = f"({_LABEL_KEY_FMT})?"
-_LABEL_VALUE = re.compile(f"^{_LABEL_VALUE_FMT}$")
+_LABEL_VALUE = LazyPattern(f"^{_LABEL_VALUE_FMT}$")
 _LABEL_KEY_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
                   "alphanumeric character")
 _LABEL_VALUE_MSG = ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or "
                     "'.', and must start and end with an alphanumeric character")
-_PLAIN_LABEL_KEY = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_PLAIN_LABEL_KEY = LazyPattern(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
 
 
 def is_qualified_name(value: str) -> list[str]:
@@ -179,7 +180,7 @@ def is_label_value(value: str) -> list[str]:
 
 
 _CONFIG_KEY_FMT = "[-._a-zA-Z0-9]+"
-_CONFIG_KEY = re.compile(f"^{_CONFIG_KEY_FMT}$")
+_CONFIG_KEY = LazyPattern(f"^{_CONFIG_KEY_FMT}$")
 _CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
 
 
@@ -201,10 +202,10 @@ def is_config_map_key(value: str) -> list[str]:
 # -- environment variable names ---------------------------------------------------------------
 
 _ENV_NAME_FMT = "[-._a-zA-Z][-._a-zA-Z0-9]*"
-_ENV_NAME = re.compile(f"^{_ENV_NAME_FMT}$")
+_ENV_NAME = LazyPattern(f"^{_ENV_NAME_FMT}$")
 _ENV_NAME_MSG = ("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or "
                  "'.', and must not start with a digit")
-_RELAXED_ENV_NAME = re.compile("^[\x21-\x3c\x3e-\x7e ]+$")
+_RELAXED_ENV_NAME = LazyPattern("^[\x21-\x3c\x3e-\x7e ]+$")
 
 
 def _chdir_prefix(value: str) -> list[str]:
@@ -235,9 +236,9 @@ def is_relaxed_env_var_name(value: str) -> list[str]:
 
 # -- ports ------------------------------------------------------------------------------------
 
-_PORT_NAME_CHARS = re.compile("^[-a-z0-9]+$")
-_PORT_NAME_LETTER = re.compile("[a-z]")
-_PORT_NAME_FAST = re.compile("^(?=.*[a-z])[a-z0-9](-?[a-z0-9])*$")
+_PORT_NAME_CHARS = LazyPattern("^[-a-z0-9]+$")
+_PORT_NAME_LETTER = LazyPattern("[a-z]")
+_PORT_NAME_FAST = LazyPattern("^(?=.*[a-z])[a-z0-9](-?[a-z0-9])*$")
 
 
 def is_valid_port_name(value: str) -> list[str]:
@@ -262,7 +263,7 @@ def is_valid_port_num(value: int) -> list[str]:
 
 # -- resource quantities ----------------------------------------------------------------------
 
-_QUANTITY = re.compile(r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
+_QUANTITY = LazyPattern(r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
 _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _DECIMAL_SUFFIX = {exponent: suffix for suffix, exponent in _DECIMAL.items()}
@@ -346,8 +347,8 @@ _DAYS = {name: index for index, name in enumerate(("sun", "mon", "tue", "wed", "
 _CRON_FIELDS: tuple[tuple[int, int, dict[str, int] | None], ...] = (
     (0, 59, None), (0, 23, None), (1, 31, None), (1, 12, _MONTHS), (0, 6, _DAYS))
 _DESCRIPTORS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
-_GO_INT = re.compile(r"^[+-]?[0-9]+$")
-_GO_DURATION = re.compile(r"^[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^0$")
+_GO_INT = LazyPattern(r"^[+-]?[0-9]+$")
+_GO_DURATION = LazyPattern(r"^[+-]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$|^0$")
 
 
 class CronError(ValueError):
@@ -440,7 +441,7 @@ def _parse_cron(spec: str) -> None:
 
 # -- time zones -------------------------------------------------------------------------------
 
-_TZ_PART = re.compile(r"^[A-Za-z.\-_0-9+]{1,14}$")
+_TZ_PART = LazyPattern(r"^[A-Za-z.\-_0-9+]{1,14}$")
 
 
 @lru_cache(maxsize=64)

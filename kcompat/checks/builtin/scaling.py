@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from kcompat.checks.builtin import formats as f
@@ -18,6 +17,7 @@ from kcompat.checks.builtin.errors import (
 from kcompat.checks.builtin.meta import (
     validate_selector,
 )
+from kcompat.core.patterns import LazyPattern
 from kcompat.sources.resources import Resource
 
 
@@ -39,7 +39,7 @@ def check_hpa(errors: FieldErrors, resource: Resource) -> None:
                 errors.required(("spec", "scaleTargetRef", key))
 
 
-_PERCENT = re.compile(r"^[0-9]+%$")
+_PERCENT = LazyPattern(r"^[0-9]+%$")
 
 
 def _int_or_percent(errors: FieldErrors, value: Any, path: Path) -> None:
