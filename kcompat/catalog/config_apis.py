@@ -62,4 +62,5 @@ def parse(data: dict[str, Any]) -> ConfigApis:
 @cache
 def load_config_apis() -> ConfigApis:
     with (schemas_dir() / "config-apis.yaml").open(encoding="utf-8") as handle:
-        return parse(yaml.safe_load(handle))
+        # libyaml's loader: this file is read on every run that meets a non-core group
+        return parse(yaml.load(handle, Loader=yaml.CSafeLoader))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -116,6 +115,8 @@ class Catalog:
         group = api_version.rpartition("/")[0]
         candidates = self.kinds_of(api_version) or {
             api.kind for api in self.apis.values() if api.group == group}
+        import difflib  # only for an unknown kind
+
         matches = difflib.get_close_matches(kind, sorted(candidates), n=1, cutoff=0.75)
         if not matches:
             lowered = {c.lower(): c for c in candidates}

@@ -26,12 +26,13 @@ and commands/ write user-controlled text too, and every one of them may import c
 
 from __future__ import annotations
 
-import html
 import re
+
+from kcompat.core.patterns import LazyPattern
 
 # C0 and C1 controls, DEL, and the invisible Unicode controls that reorder or break lines
 # (bidi embeddings/overrides/isolates, LRM/RLM/ALM, line/paragraph separators, BOM).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = LazyPattern("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -52,7 +53,7 @@ def printable(text: object, backslash: bool = False) -> str:
     return _CONTROL.sub(lambda m: _show(m.group()), value)
 
 
-_COMMAND_START = re.compile(r"^(\s*)(::|##\[)")
+_COMMAND_START = LazyPattern(r"^(\s*)(::|##\[)")
 
 
 def text_line(line: str) -> str:
@@ -73,7 +74,7 @@ def safe_text(text: object) -> str:
 
 
 # as _CONTROL, but tab and the CR of a CRLF line end stay (content of a patch)
-_CONTROL_IN_DIFF = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+_CONTROL_IN_DIFF = LazyPattern("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
                               "\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -97,8 +98,8 @@ def github_property(text: str) -> str:
 
 # -- Markdown -----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~&])")
-_NEWLINES = re.compile("\r\n|\r|\n")
+_MD_SPECIAL = LazyPattern(r"([\\`*_\[\]<>|#!~&])")
+_NEWLINES = LazyPattern("\r\n|\r|\n")
 
 
 def md_text(text: object) -> str:
@@ -129,7 +130,7 @@ def md_fence(body: str, info: str = "") -> list[str]:
 
 # -- diagrams -----------------------------------------------------------------------------------
 
-_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 ./_:,()-]")  # inert inside a quoted label
+_MERMAID_SAFE = LazyPattern(r"[A-Za-z0-9 ./_:,()-]")  # inert inside a quoted label
 
 
 def mermaid_label(text: object) -> str:
@@ -163,7 +164,7 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = LazyPattern("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_chars(text: str) -> str:
@@ -174,4 +175,6 @@ def xml_chars(text: str) -> str:
 
 def html_text(text: object) -> str:
     """Text for HTML and SVG: characters XML forbids replaced, then html.escape (quotes too)."""
+    import html  # only the HTML report needs it
+
     return html.escape(xml_chars("" if text is None else str(text)), quote=True)

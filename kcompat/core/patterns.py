@@ -8,6 +8,7 @@ patterns its kinds need; compiling all of them at import cost about 5 ms of a ~6
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 class LazyPattern:
@@ -30,3 +31,6 @@ class LazyPattern:
 
     def search(self, text: str) -> re.Match[str] | None:
         return (self._compiled or self.compiled()).search(text)
+
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return (self._compiled or self.compiled()).sub(replacement, text)

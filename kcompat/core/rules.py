@@ -7,7 +7,6 @@ rule through the constants below, so an id is spelt in one place.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -253,6 +252,8 @@ class UnknownRule(ValueError):
 
 
 def closest(rule_id: str, count: int = 3) -> list[str]:
+    import difflib  # only for a usage error
+
     return difflib.get_close_matches(rule_id, sorted(RULES), n=count, cutoff=0.5)
 
 

@@ -14,12 +14,16 @@ Regexes are compiled on first use (kcompat.core.patterns).
 from __future__ import annotations
 
 from collections.abc import Callable
-from fractions import Fraction
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kcompat.core.patterns import LazyPattern
 
 # -- regex errors -----------------------------------------------------------------------------
+
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 
 def regex_error(message: str, fmt: str, *examples: str) -> str:
@@ -310,6 +314,8 @@ def parse_quantity(text: str) -> Quantity | None:
     if match is None:
         return None
     number, suffix = match.group(1), match.group(2) or ""
+    from fractions import Fraction  # quantities are rare: not at import
+
     value = Fraction(number)
     if suffix in _BINARY:
         return Quantity(value * (1 << _BINARY[suffix]), "binary")
@@ -319,6 +325,8 @@ def parse_quantity(text: str) -> Quantity | None:
 
 
 def quantity_of(raw: object) -> Quantity | None:
+    from fractions import Fraction
+
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
