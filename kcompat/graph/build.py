@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS, Catalog
+from kcompat.core.selectors import expressions_match
 from kcompat.graph import nodes as m
 from kcompat.graph.addresses import (
     REDACTED,
@@ -100,21 +101,7 @@ def selector_matches(selector: dict[str, Any], labels: dict[str, str]) -> bool:
         return False
     if any(labels.get(k) != v for k, v in match_labels.items()):
         return False
-    for expression in expressions if isinstance(expressions, list) else []:
-        if not isinstance(expression, dict):
-            return False
-        key, operator = expression.get("key"), expression.get("operator")
-        values = [str(v) for v in expression.get("values") or []]
-        present = key in labels
-        if operator == "In" and not (present and labels[str(key)] in values):
-            return False
-        if operator == "NotIn" and present and labels[str(key)] in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-    return True
+    return expressions_match(expressions if isinstance(expressions, list) else [], labels) is True
 
 
 class _Builder:

@@ -268,17 +268,9 @@ def _kustomization_roles(path: str, tree: Tree) -> None:
 
     Read with the YAML loader only (a kustomization is small); one that does not parse is left to the
     normal check of the file, which reports its parse error."""
-    import yaml
-
     tree.roles[os.path.normpath(path)] = CONFIG
-    try:
-        if os.path.getsize(path) > MAX_KUSTOMIZATION_BYTES:
-            return
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return
-    if not isinstance(data, dict):
+    data = _read_kustomization(path)
+    if data is None:
         return
     folder = os.path.dirname(path)
 
@@ -314,6 +306,21 @@ def _kustomization_roles(path: str, tree: Tree) -> None:
                 tree.bases.add(target)
                 if fills:
                     _mark_filled(target, fills, tree, set())
+
+
+def _read_kustomization(path: str) -> dict[str, object] | None:
+    """A kustomization's mapping, read with the YAML loader only (it is small); None when it is too
+    large or does not parse (the normal check of the file reports that)."""
+    import yaml
+
+    try:
+        if os.path.getsize(path) > MAX_KUSTOMIZATION_BYTES:
+            return None
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _set_role(tree: Tree, target: str, role: str) -> None:
@@ -352,16 +359,8 @@ def _mark_filled(target: str, fills: tuple[str, ...], tree: Tree, seen: set[str]
         kustomization = os.path.join(target, name)
         if not os.path.isfile(kustomization):
             continue
-        try:
-            if os.path.getsize(kustomization) > MAX_KUSTOMIZATION_BYTES:
-                return
-            import yaml
-
-            with open(kustomization, encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            return
-        if isinstance(data, dict):
+        data = _read_kustomization(kustomization)
+        if data is not None:
             for key in ("resources", "bases", "components"):
                 for entry in _as_list(data.get(key)):
                     if isinstance(entry, str) and entry and "://" not in entry:

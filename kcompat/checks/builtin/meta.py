@@ -15,6 +15,7 @@ from kcompat.checks.builtin.errors import (
     go_map,
     go_selector,
 )
+from kcompat.core.selectors import expressions_match
 
 _GOOD_LABELS: set[str] = set()
 _GOOD_VALUES: set[str] = set()
@@ -133,22 +134,7 @@ def selector_matches(selector: dict[str, Any], labels: dict[str, Any]) -> bool |
         for key, value in match_labels.items():
             if labels.get(key) != value:
                 return False
-    for expression in as_list(selector.get("matchExpressions")) or ():
-        expression = as_dict(expression)
-        if expression is None or not isinstance(expression.get("key"), str):
-            return None
-        key, operator = expression["key"], expression.get("operator")
-        values = [str(value) for value in as_list(expression.get("values")) or ()]
-        present = key in labels
-        if operator == "In" and not (present and str(labels[key]) in values):
-            return False
-        if operator == "NotIn" and present and str(labels[key]) in values:
-            return False
-        if operator == "Exists" and not present:
-            return False
-        if operator == "DoesNotExist" and present:
-            return False
-    return True
+    return expressions_match(selector.get("matchExpressions"), labels)
 
 
 def selector_and_template(errors: FieldErrors, spec: dict[str, Any], required: bool, empty_message: str) -> None:
