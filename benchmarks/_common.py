@@ -131,3 +131,62 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
 def print_machine() -> None:
     info = machine_info()
     print(markdown_table(["machine", ""], [[k, v] for k, v in info.items()]))
+
+
+# -- generated Gateway API HTTPRoutes (cel_throughput.py, peers.py) ---------------------------------
+
+HTTP_ROUTE = """apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: route-{i}
+  namespace: team-{team}
+spec:
+  parentRefs:
+  - name: gateway-{team}
+    sectionName: https
+  hostnames:
+  - "app-{i}.example.com"
+  rules:
+{rules}"""
+
+ROUTE_RULE_WITH_FILTER = """  - matches:
+    - path:
+        type: PathPrefix
+        value: /api/v{j}
+      headers:
+      - name: x-tenant
+        value: tenant-{i}
+    filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier:
+        add:
+        - name: x-route
+          value: route-{i}
+    backendRefs:
+    - name: svc-{i}-{j}
+      port: {port}
+      weight: 1
+"""
+"""A rule with a RequestHeaderModifier filter: more CEL rules apply (cel_throughput.py)."""
+
+ROUTE_RULE = """  - matches:
+    - path:
+        type: PathPrefix
+        value: /api/v{j}
+      headers:
+      - name: x-tenant
+        value: tenant-{i}
+    backendRefs:
+    - name: svc-{i}-{j}
+      port: {port}
+"""
+"""A rule with matches and backendRefs only (peers.py)."""
+
+
+def http_routes(start: int, stop: int, rule: str) -> list[str]:
+    """HTTPRoute documents route-START..route-STOP-1, each with 1-4 rules, in 10 team namespaces."""
+    docs = []
+    for i in range(start, stop):
+        rules = "".join(rule.format(i=i, j=j, port=8000 + j) for j in range(1 + i % 4))
+        docs.append(HTTP_ROUTE.format(i=i, team=i % 10, rules=rules))
+    return docs

@@ -26,42 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, child_env
+from _common import REPO_ROOT, ROUTE_RULE_WITH_FILTER, child_env, http_routes
 
 CRDS = REPO_ROOT / "fixtures" / "realworld" / "cel" / "gateway-api" / "crds"
 
-ROUTE = """apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: route-{i}
-  namespace: team-{team}
-spec:
-  parentRefs:
-  - name: gateway-{team}
-    sectionName: https
-  hostnames:
-  - "app-{i}.example.com"
-  rules:
-{rules}"""
 
-RULE = """  - matches:
-    - path:
-        type: PathPrefix
-        value: /api/v{j}
-      headers:
-      - name: x-tenant
-        value: tenant-{i}
-    filters:
-    - type: RequestHeaderModifier
-      requestHeaderModifier:
-        add:
-        - name: x-route
-          value: route-{i}
-    backendRefs:
-    - name: svc-{i}-{j}
-      port: {port}
-      weight: 1
-"""
 
 CHILD = """
 import sys
@@ -75,11 +44,7 @@ sys.exit(main(sys.argv[2:]))
 
 def write_routes(folder: Path, count: int) -> Path:
     path = folder / "routes.yaml"
-    docs = []
-    for i in range(count):
-        rules = "".join(RULE.format(i=i, j=j, port=8000 + j) for j in range(1 + i % 4))
-        docs.append(ROUTE.format(i=i, team=i % 10, rules=rules))
-    path.write_text("---\n".join(docs))
+    path.write_text("---\n".join(http_routes(0, count, ROUTE_RULE_WITH_FILTER)))
     return path
 
 

@@ -38,7 +38,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO_ROOT, child_env, ensure_importable, kcompat_runner, markdown_table, print_machine
+from _common import (
+    REPO_ROOT,
+    ROUTE_RULE,
+    child_env,
+    ensure_importable,
+    http_routes,
+    kcompat_runner,
+    markdown_table,
+    print_machine,
+)
 
 ensure_importable()
 
@@ -57,64 +66,11 @@ for path in open(sys.argv[1]).read().splitlines():
             pass
 """
 
-ONE_FILE = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-        resources:
-          requests: {cpu: 100m, memory: 64Mi}
-          limits: {cpu: 500m, memory: 128Mi}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-  - port: 80
-    targetPort: 80
-"""
+ONE_FILE = REPO_ROOT / "fixtures" / "perf" / "one-file.yaml"
+"""A Deployment and a Service: what a pre-commit hook sees on one changed file (also startup.py's sample
+and the import-set test's)."""
 
-ROUTE = """apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: route-{i}
-  namespace: team-{team}
-spec:
-  parentRefs:
-  - name: gateway-{team}
-    sectionName: https
-  hostnames:
-  - "app-{i}.example.com"
-  rules:
-{rules}"""
 
-RULE = """  - matches:
-    - path:
-        type: PathPrefix
-        value: /api/v{j}
-      headers:
-      - name: x-tenant
-        value: tenant-{i}
-    backendRefs:
-    - name: svc-{i}-{j}
-      port: {port}
-"""
 
 
 @dataclass
@@ -196,10 +152,7 @@ def write_cel_corpus(folder: Path, routes: int, with_crds: bool) -> Path:
         shutil.copytree(GATEWAY_CRDS, folder / "crds")
     per_file = 10
     for start in range(0, routes, per_file):
-        docs = []
-        for i in range(start, min(routes, start + per_file)):
-            rules = "".join(RULE.format(i=i, j=j, port=8000 + j) for j in range(1 + i % 4))
-            docs.append(ROUTE.format(i=i, team=i % 10, rules=rules))
+        docs = http_routes(start, min(routes, start + per_file), ROUTE_RULE)
         (folder / f"routes-{start // per_file:04d}.yaml").write_text("---\n".join(docs))
     return folder
 
@@ -330,7 +283,7 @@ def main() -> int:
                          Command("kcompat --jobs 1 --skip-schema", [*check, "--jobs", "1", "--skip-schema"], env)]
             plan.append((name, commands))
         one = work / "one-file.yaml"
-        one.write_text(ONE_FILE)
+        one.write_text(ONE_FILE.read_text())
         starts = [Command("python -c pass", [python, "-c", "pass"], env),
                   Command("kcompat check one-file.yaml", [*runner.argv, "check", str(one)], env),
                   Command("kcompat check --skip-schema one-file.yaml",

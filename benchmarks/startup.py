@@ -38,53 +38,7 @@ from _common import (
     print_machine,
 )
 
-ONE_FILE = """\
-# A small application: what a pre-commit hook sees on one changed file.
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-  labels:
-    app.kubernetes.io/name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: web
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.25
-          ports:
-            - name: http
-              containerPort: 80
-          env:
-            - name: BACKEND_URL
-              value: http://api.shop.svc.cluster.local:8080
-          resources:
-            requests: {cpu: 100m, memory: 64Mi}
-            limits: {cpu: 500m, memory: 128Mi}
-          readinessProbe:
-            httpGet: {path: /, port: http}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    app.kubernetes.io/name: web
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-"""
+ONE_FILE = REPO_ROOT / "fixtures" / "perf" / "one-file.yaml"
 
 HEAVY = ("kubernetes", "networkx", "jsonschema")
 REPORTED = (*HEAVY, "rich")
@@ -225,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kcompat-startup-") as tmp:
         sample = Path(tmp) / "one-file.yaml"
-        sample.write_text(ONE_FILE, encoding="utf-8")
+        sample.write_text(ONE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
         pycache = str(Path(tmp) / "pycache")
         times = measure(args.runs, args.warmup, sample, runner, tmp, pycache)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
-from kcompat.checks.builtin import check_builtin
+from kcompat.checks.builtin import check_server_validation
 from kcompat.checks.config_files import check_config, is_config
 from kcompat.checks.context import CheckContext
 from kcompat.checks.schema_rules import check_schema
@@ -22,17 +22,6 @@ from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.resources import Resource, extract
 
 Check = Callable[[Resource, CheckContext], Iterable[Finding]]
-
-def check_server_validation(resource: Resource, context: CheckContext) -> list[Finding]:
-    """The API server's built-in validation (checks/builtin/), part of validation: off with --skip-schema, and
-    not for an API the target does not serve (removed-api/not-yet-served already reject it, as for schemas)."""
-    if context.schema is None:
-        return []
-    api = context.catalog.lookup(resource.api_version, resource.kind)
-    if api is None or not api.served_in(context.target):
-        return []
-
-    return check_builtin(resource, context)
 
 
 def check_custom(resource: Resource, context: CheckContext) -> Iterable[Finding]:

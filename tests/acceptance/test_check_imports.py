@@ -15,37 +15,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 GATEWAY = REPO / "fixtures" / "realworld" / "cel" / "gateway-api"
 
-DEPLOYMENT_AND_SERVICE = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: web
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-        resources:
-          limits: {cpu: 500m, memory: 128Mi}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports:
-  - port: 80
-    targetPort: 80
-"""
+DEPLOYMENT_AND_SERVICE = (REPO / "fixtures" / "perf" / "one-file.yaml").read_text()
+"""The sample of benchmarks/startup.py and peers.py: a Deployment and a Service."""
 
 HEAVY = ("networkx", "jsonschema", "rich", "kubernetes", "cel_expr_python", "re2", "ruamel")
 """Libraries the plain check path must not load (rich only renders to a terminal; CEL only for

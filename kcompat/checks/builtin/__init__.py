@@ -40,7 +40,7 @@ from kcompat.core.model import Finding
 from kcompat.core.rules import REQUIRED_VALUE
 from kcompat.sources.resources import Resource
 
-__all__ = ["RULES", "check_builtin"]
+__all__ = ["RULES", "check_builtin", "check_server_validation"]
 
 
 def _meta_only(errors: FieldErrors, resource: Resource) -> None:
@@ -81,6 +81,17 @@ _KINDS: dict[tuple[str, str], tuple[f.NameCheck, bool, Validator]] = {
 for _kind in ("Deployment", "ReplicaSet", "DaemonSet", "NetworkPolicy", "Ingress"):
     _group = "networking.k8s.io" if _kind in ("NetworkPolicy", "Ingress") else "apps"
     _KINDS[("extensions", _kind)] = _KINDS[(_group, _kind)]
+
+
+def check_server_validation(resource: Resource, context: CheckContext) -> list[Finding]:
+    """check_builtin as a check of the run: part of validation (off with --skip-schema), and not for an API
+    the target does not serve (removed-api/not-yet-served already reject it, as for schemas)."""
+    if context.schema is None:
+        return []
+    api = context.catalog.lookup(resource.api_version, resource.kind)
+    if api is None or not api.served_in(context.target):
+        return []
+    return check_builtin(resource, context)
 
 
 def check_builtin(resource: Resource, context: CheckContext) -> list[Finding]:

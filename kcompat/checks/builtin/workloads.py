@@ -77,7 +77,7 @@ _AT_POD_CREATION = " (the API server accepts the StatefulSet; its controller's P
 
 def _stateful_set_template(errors: FieldErrors, spec: dict[str, Any]) -> None:
     """apps/validation ValidatePodTemplateSpecForStatefulSet checks the template's labels and
-    annotations and its restartPolicy, not its pod spec (an upstream TODO): the pod spec's errors
+    annotations and its restartPolicy, not its pod spec (upstream leaves that for later): the pod spec's errors
     surface when the controller creates the Pods, which the API server then rejects. They are
     reported here with the Pod's volumes from volumeClaimTemplates, and marked as such."""
     claims: list[str] = []
