@@ -24,14 +24,17 @@ from kcompat.sources.k8s_yaml import KubernetesLoader
 
 # A line starting with "---" followed by white space or the end of the line always starts
 # a new document (YAML 1.2, 9.1.3), even inside a scalar, so splitting on it is exact.
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
-_DOCUMENT_END = re.compile(r"^\.\.\.(?=[ \t\r]*$)", re.MULTILINE)
+# The markers, `# Source:` comments and deep leading runs are found with `str.find` loops that
+# jump from line start to line start (see _line_starts): a MULTILINE `^` pattern makes the regular
+# expression engine try every character, which took 0.25 s a run on 19 MB of CRDs. Each loop below
+# names the pattern it stands for (tests/unit/sources/test_yaml_scans.py checks them equal).
 _HELM_SOURCE = re.compile(r"^#\s*Source:\s*(\S[^\r\n]*?)\s*$", re.MULTILINE)
 _IGNORE = re.compile(r"#\s*kcompat:\s*ignore(?:\s*=\s*([A-Za-z0-9_,\- ]+))?")
 # Block nesting is bounded by how far a line's content starts (indentation plus compact
 # indicators such as `- - - x`), so a long leading run is what can make a document deep.
 _WALK_TRIGGER = 128
-_DEEP_LEADING_RUN = re.compile(rf"^[ \t\-?:]{{{_WALK_TRIGGER},}}", re.MULTILINE)
+_DEEP_RUN = re.compile(rf"[ \t\-?:]{{{_WALK_TRIGGER}}}")
+_DEEP_LINE = re.compile(rf"\n[ \t\-?:]{{{_WALK_TRIGGER}}}")
 # libyaml's composer recurses in C; beyond some thousands of levels it can crash the process,
 # so such documents are refused before parsing.
 _UNSAFE_LEADING_RUN = re.compile(r"^[ \t\-?:]{4096,}", re.MULTILINE)
@@ -73,6 +76,58 @@ def _has_alias(text: str) -> bool:
     return False
 
 
+def _line_starts(text: str, marker: str) -> Iterator[int]:
+    """Where marker begins a line of text, in order."""
+    if text.startswith(marker):
+        yield 0
+    needle = "\n" + marker
+    index = text.find(needle)
+    while index != -1:
+        yield index + 1
+        index = text.find(needle, index + 1)
+
+
+def _document_starts(text: str) -> Iterator[int]:
+    r"""m.start() for m in re.finditer(r"^---(?=[ \t\r\n]|$)", text, re.MULTILINE)."""
+    size = len(text)
+    for index in _line_starts(text, "---"):
+        if index + 3 == size or text[index + 3] in " \t\r\n":
+            yield index
+
+
+def _document_end(text: str) -> int | None:
+    r"""The start of re.search(r"^\.\.\.(?=[ \t\r]*$)", text, re.MULTILINE), or None."""
+    for index in _line_starts(text, "..."):
+        end = text.find("\n", index + 3)
+        if not text[index + 3: len(text) if end == -1 else end].strip(" \t\r"):
+            return index
+    return None
+
+
+def _helm_source(text: str) -> str | None:
+    r"""group 1 of re.search(r"^#\s*Source:\s*(\S[^\r\n]*?)\s*$", text, re.MULTILINE), or None.
+
+    Every match has "Source:" as the first non-space text after its `#`, so the `#` before each
+    "Source:" (in order) is the only place a match can start."""
+    index = text.find("Source:")
+    while index != -1:
+        start = index
+        while start and text[start - 1].isspace():
+            start -= 1
+        if start and text[start - 1] == "#":
+            match = _HELM_SOURCE.match(text, start - 1)
+            if match is not None:
+                return match.group(1)
+        index = text.find("Source:", index + 1)
+    return None
+
+
+def _has_deep_line(text: str) -> bool:
+    r"""re.search(r"^[ \t\-?:]{128,}", text, re.MULTILINE) is not None: a line whose content starts
+    128 or more characters in (a literal `\n` lets the engine skip to line starts)."""
+    return _DEEP_RUN.match(text) is not None or _DEEP_LINE.search(text) is not None
+
+
 # Values are read as Kubernetes reads them (go-yaml v2 via sigs.k8s.io/yaml): see k8s_yaml.
 ManifestLoader = KubernetesLoader
 
@@ -100,7 +155,7 @@ class DocumentSpan(NamedTuple):
 def document_spans(text: str) -> list[DocumentSpan]:
     """Spans covering the whole text, one per document; a directives-only part (`%YAML 1.2`)
     is joined to the document it precedes. `kcompat fix` splits files at exactly these places."""
-    starts = [0] + [match.start() for match in _DOCUMENT_START.finditer(text) if match.start() > 0]
+    starts = [0] + [start for start in _document_starts(text) if start > 0]
     spans: list[DocumentSpan] = []
     pending: tuple[int, int] | None = None  # start and first line of a directives-only part
     line = 0  # counted as we go: counting from the top for every span would be quadratic
@@ -118,8 +173,8 @@ def document_spans(text: str) -> list[DocumentSpan]:
 
 def split_end_marker(chunk: str) -> tuple[str, str]:
     """A document's text before its `...` end marker, and the marker with whatever follows."""
-    marker = _DOCUMENT_END.search(chunk)
-    return (chunk[: marker.start()], chunk[marker.start():]) if marker else (chunk, "")
+    marker = _document_end(chunk)
+    return (chunk[:marker], chunk[marker:]) if marker is not None else (chunk, "")
 
 
 def _is_directive_only(chunk: str) -> bool:
@@ -142,23 +197,23 @@ def _flow_depth(text: str) -> int:
     return deepest
 
 
-def _refusal_before_parse(text: str) -> str | None:
+def _refusal_before_parse(text: str, deep_line: bool) -> str | None:
+    """deep_line: whether _has_deep_line(text) (a leading run of 4096 is also one of 128)."""
     too_deep = f"document nests deeper than {limits.MAX_DEPTH} levels; refused"
     if text.count("[") + text.count("{") > limits.MAX_DEPTH and _flow_depth(text) > limits.MAX_DEPTH:
         return too_deep
-    if _UNSAFE_LEADING_RUN.search(text):
+    if deep_line and _UNSAFE_LEADING_RUN.search(text):
         return too_deep
     return None
 
 
-def _refusal_after_parse(node: Node, text: str) -> str | None:
+def _refusal_after_parse(node: Node, text: str, deep_line: bool) -> str | None:
     """Exact depth, alias-expansion and scalar-size checks, run only when a cheap scan says they may matter."""
     if len(text) > limits.MAX_SCALAR_BYTES:
         refusal = _long_scalar(node)
         if refusal:
             return refusal
-    may_be_deep = (_DEEP_LEADING_RUN.search(text) is not None
-                   or text.count("[") + text.count("{") > _WALK_TRIGGER)
+    may_be_deep = deep_line or text.count("[") + text.count("{") > _WALK_TRIGGER
     may_expand = "&" in text and "*" in text and _has_anchor(text) and _has_alias(text)
     if not (may_be_deep or may_expand):
         return None
@@ -376,10 +431,10 @@ def _only_marker(text: str) -> bool:
 
 
 def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | ParseProblem]:
-    template_match = _HELM_SOURCE.search(chunk.text)
-    template = template_match.group(1) if template_match else None
+    template = _helm_source(chunk.text)
     start = Origin(path, index, chunk.first_line + 1, 1, template)
-    refusal = _refusal_before_parse(chunk.text)
+    deep_line = _has_deep_line(chunk.text)
+    refusal = _refusal_before_parse(chunk.text, deep_line)
     if refusal:
         yield ParseProblem(start, refusal)
         return
@@ -388,7 +443,7 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
         node = loader.get_single_node()
         if node is None:
             return
-        refusal = _refusal_after_parse(node, chunk.text)
+        refusal = _refusal_after_parse(node, chunk.text, deep_line)
         if refusal:
             yield ParseProblem(start.at(node.start_mark.line + chunk.first_line + 1, 1), refusal)
             return
