@@ -74,6 +74,16 @@ def open_input(path: str, *, allow_fifo: bool = False) -> io.BufferedReader:
 
 
 def read_input(path: str, limit: int) -> bytes:
-    """At most limit bytes of a regular file (see open_input); callers compare the length to limit."""
+    """At most limit bytes of a regular file (see open_input); callers compare the length to limit.
+
+    The file's size is asked first: `read(limit)` alone makes the reader allocate limit bytes (32 MiB)
+    for every file, which cost more than the reading on a folder of small manifests. A file that
+    grew since (or reports no size, as /proc files do) is read on up to limit."""
     with open_input(path) as handle:
-        return handle.read(limit)
+        size = os.fstat(handle.fileno()).st_size
+        if size >= limit:
+            return handle.read(limit)
+        data = handle.read(size + 1)
+        if len(data) <= size:
+            return data
+        return data + handle.read(limit - len(data))
