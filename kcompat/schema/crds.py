@@ -237,12 +237,13 @@ def _versions(spec: dict[str, Any], v1: bool, preserve_unknown: bool,
     return versions
 
 
-def _fingerprint(schema: Any, preserve_unknown: bool) -> str:
+def _fingerprint(dumped: str, preserve_unknown: bool) -> str:
+    """dumped: json.dumps(schema, sort_keys=True, default=str)."""
     import hashlib
 
     digest = hashlib.sha256()
     digest.update(b"preserve" if preserve_unknown else b"prune")
-    digest.update(json.dumps(schema, sort_keys=True, default=str).encode())
+    digest.update(dumped.encode())
     return digest.hexdigest()
 
 
@@ -250,7 +251,8 @@ def _version_with_schema(name: str, raw: dict[str, Any], schema: Any, schema_pat
                          preserve_unknown: bool, v1: bool, warning: str | None,
                          problems: list[CrdProblem]) -> CrdVersion:
     error: str | None = None
-    fingerprint = _fingerprint(schema, preserve_unknown)
+    dumped = json.dumps(schema, sort_keys=True, default=str)
+    fingerprint = _fingerprint(dumped, preserve_unknown)
     if schema is not None:
         if not isinstance(schema, dict):
             error = "openAPIV3Schema must be a mapping"
@@ -267,7 +269,8 @@ def _version_with_schema(name: str, raw: dict[str, Any], schema: Any, schema_pat
                 where = (*schema_path, *failure.path)
                 if not any(problem.path == where for problem in problems):  # not said twice
                     problems.append(CrdProblem(where, failure.message))
-            problems.extend(_rule_problems(schema, schema_path, fingerprint))
+            if "x-kubernetes-validations" in dumped:  # a key, so in the text whatever the order
+                problems.extend(_rule_problems(schema, schema_path, fingerprint))
     return CrdVersion(
         name=name, served=raw.get("served") is True if "served" in raw or v1 else True,
         storage=raw.get("storage") is True if "storage" in raw or v1 else True,
@@ -313,8 +316,6 @@ def _schema_problems(schema: dict[str, Any], v1: bool) -> Iterator[tuple[Path, s
 def _rule_problems(schema: dict[str, Any], schema_path: Path, fingerprint: str) -> list[CrdProblem]:
     """x-kubernetes-validations rules that do not compile: the server rejects the CRD. They do not
     make the schema unusable: the other rules and the schema still apply."""
-    if "x-kubernetes-validations" not in json.dumps(schema):
-        return []
     from kcompat.schema.cel import compile_rules
 
     return [CrdProblem((*schema_path, *problem.path), problem.message)

@@ -27,7 +27,7 @@ import codecs
 import math
 import re
 import struct
-from typing import Any
+from typing import Any, cast
 
 from yaml.constructor import BaseConstructor, ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -245,25 +245,30 @@ def _go_float32_g(value: float) -> str:
     return f"{sign}{digits[:point]}.{digits[point:]}"
 
 
+_NO_PATH_RESOLVERS: dict[Any, Any] = {}
+"""Stays empty: its bound `get` and `clear` are the resolver's per-node no-ops (see below)."""
+
+
 class KubernetesResolver(BaseResolver):
     """Tags plain scalars by go-yaml v2's rules; quoted scalars are strings (decode.go)."""
 
-    # No path resolvers are registered: the composer's calls for every node can do nothing.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
+    # No path resolvers are registered, so the composer's two calls for every node can do nothing.
+    # They are built-in methods of an empty dict (a built-in is not bound to the loader, so
+    # `loader.descend_resolver(node, index)` is `{}.get(node, index)`): no Python frame for each of
+    # the ~870k nodes of the real benchmark corpus (BENCHMARKS.md).
+    descend_resolver = cast(Any, _NO_PATH_RESOLVERS.get)
+    ascend_resolver = cast(Any, _NO_PATH_RESOLVERS.clear)
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             if not implicit[0]:
                 return STR
-            if value == "<<":
-                return MERGE  # decode.go isMerge: a plain `<<` key
             hint = _HINTS.get(value[:1])
             if hint is None:
-                return STR
+                return MERGE if value == "<<" else STR  # decode.go isMerge: a plain `<<` key
+            if hint == "M":  # resolve_plain's answer for these first characters, without the call
+                constant = _CONSTANTS.get(value)
+                return STR if constant is None else constant[0]
             return resolve_plain(value)[0]
         return SEQ if kind is SequenceNode else MAP
 
@@ -281,6 +286,17 @@ class KubernetesConstructor(BaseConstructor):
         return builder.build(node), builder.unique_keys
 
 
+def _scalar(node: Node) -> Any:
+    tag = node.tag
+    if tag == STR:
+        return node.value
+    if tag in (BOOL, NULL):
+        constant = _CONSTANTS.get(node.value)
+        if constant is not None and constant[0] == tag:
+            return constant[1]  # what resolve_tagged and json_value give for these words
+    return json_value(resolve_tagged(tag, node.value, node), node)
+
+
 class _Builder:
     def __init__(self) -> None:
         self.done: dict[int, Any] = {}
@@ -290,9 +306,7 @@ class _Builder:
     def build(self, node: Node) -> Any:
         cls = node.__class__
         if cls is ScalarNode:
-            if node.tag == STR:
-                return node.value
-            return json_value(resolve_tagged(node.tag, node.value, node), node)
+            return _scalar(node)
         key = id(node)
         built = self.done.get(key)
         if built is not None:
@@ -307,7 +321,8 @@ class _Builder:
             built = self._mapping(node)
         elif cls is SequenceNode:
             build = self.build
-            built = [build(item) for item in node.value]
+            built = [item.value if item.__class__ is ScalarNode and item.tag == STR else build(item)
+                     for item in node.value]
         else:
             raise ConstructorError(None, None, f"unexpected node {cls.__name__}", node.start_mark)
         self.active.discard(key)
@@ -321,7 +336,11 @@ class _Builder:
             if key_node.__class__ is ScalarNode:
                 tag = key_node.tag
                 if tag == STR:
-                    out[key_node.value] = build(value_node)
+                    # Most values are strings: taken here without a call of build.
+                    if value_node.__class__ is ScalarNode and value_node.tag == STR:
+                        out[key_node.value] = value_node.value
+                    else:
+                        out[key_node.value] = build(value_node)
                     continue
                 if tag == MERGE and key_node.value == "<<":
                     self.unique_keys = False

@@ -165,3 +165,34 @@ def test_aliases_share_and_recursion_is_refused() -> None:
     assert load_document("a: &x [1, y]\nb: *x\n") == {"a": [1, True], "b": [1, True]}
     with pytest.raises(yaml.MarkedYAMLError, match="recursive"):
         load_document("a: &x [*x]\n")
+
+
+def test_fast_paths_give_what_the_general_path_gives() -> None:
+    """The resolver's and builder's shortcuts (constant words, string values taken in place, in
+    mappings and in sequences) against resolve_plain / resolve_tagged + json_value, for every word
+    of the constant table and some that only look like one, plain, quoted and explicitly tagged."""
+    from yaml.nodes import ScalarNode
+
+    from kcompat.sources.k8s_yaml import _CONSTANTS, KubernetesLoader, _scalar, json_value, resolve_tagged
+
+    words = [*_CONSTANTS, "yEs", "nil", "Nope", "onion", "t", "f", "o", "~x", "<<", "<", "0", "1e3", "-", "+1", ".5"]
+    loader = KubernetesLoader("")
+    for word in words:
+        tag = loader.resolve(ScalarNode, word, (True, False))
+        assert tag == resolve_plain(word)[0] or (word == "<<" and tag.endswith(":merge"))
+        assert loader.resolve(ScalarNode, word, (False, True)).endswith(":str")
+        for explicit in ("bool", "null", "str", "int"):
+            node = ScalarNode(f"tag:yaml.org,2002:{explicit}", word, None, None)
+            try:
+                expected: Any = json_value(resolve_tagged(node.tag, word, node), node)
+            except yaml.YAMLError as error:
+                expected = str(error)
+            try:
+                got: Any = _scalar(node)
+            except yaml.YAMLError as error:
+                got = str(error)
+            assert repr(got) == repr(expected), (explicit, word)
+    text = "m: {a: yes, b: 'no', c: ~, d: !!str true, e: [on, 'off', x, !!bool 'y', null]}\nl: [a, 1, [b]]"
+    assert repr(load_document(text)) == repr(
+        {"m": {"a": True, "b": "no", "c": None, "d": "true", "e": [True, "off", "x", True, None]},
+         "l": ["a", 1, ["b"]]})
