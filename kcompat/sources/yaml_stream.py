@@ -8,6 +8,7 @@ resolved and built as Kubernetes does (kcompat.sources.k8s_yaml).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -217,7 +218,7 @@ def _refusal_after_parse(node: Node, text: str, deep_line: bool) -> str | None:
     may_expand = "&" in text and "*" in text and _has_anchor(text) and _has_alias(text)
     if not (may_be_deep or may_expand):
         return None
-    if not may_expand and _fits_without_aliases(node):
+    if _within_limits(node):
         return None  # the exact walk below would find nothing; it also words the refusal when one is due
     expanded: dict[int, int] = {}
     depth_of: dict[int, int] = {}
@@ -247,26 +248,35 @@ def _refusal_after_parse(node: Node, text: str, deep_line: bool) -> str | None:
     return None
 
 
-def _fits_without_aliases(node: Node) -> bool:
-    """Depth and node count within the limits, for a tree without aliases (no node is reached twice):
-    one plain walk, a third of the cost of the alias-aware one (CRDs with long descriptions full of
-    brackets take this path)."""
+def _within_limits(node: Node) -> bool:
+    """Depth and node count within the limits, counting a node once for every path that reaches it
+    (aliases expanded): a plain walk level by level, a fraction of the cost of the exact walk of
+    _refusal_after_parse. True proves that walk would find nothing: a node that contains itself has
+    endless paths (the count passes the limit), and the count and the depth here are its expanded
+    size and depth of the root. CRDs with long descriptions full of brackets, and with `&&` and `*`
+    in their CEL rules, take this path."""
     mapping, sequence = MappingNode, SequenceNode
-    stack: list[tuple[Node, int]] = [(node, 1)]
-    pop, push = stack.pop, stack.append
-    count = 0
-    while stack:
-        current, depth = pop()
-        count += 1
-        if depth > limits.MAX_DEPTH or count > limits.MAX_EXPANDED_NODES:
+    pairs = itertools.chain.from_iterable
+    most = limits.MAX_EXPANDED_NODES
+    level: list[Node] = [node]
+    depth = count = 0
+    while level:
+        depth += 1
+        count += len(level)
+        if depth > limits.MAX_DEPTH or count > most:
             return False
-        if isinstance(current, mapping):
-            for key, value in current.value:
-                push((key, depth + 1))
-                push((value, depth + 1))
-        elif isinstance(current, sequence):
-            for item in current.value:
-                push((item, depth + 1))
+        below: list[Node] = []
+        extend = below.extend
+        for current in level:
+            if isinstance(current, mapping):
+                extend(pairs(current.value))
+            elif isinstance(current, sequence):
+                extend(current.value)
+            else:
+                continue
+            if count + len(below) > most:  # before the next level grows without bound (aliases)
+                return False
+        level = below
     return True
 
 
@@ -447,7 +457,7 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
         if refusal:
             yield ParseProblem(start.at(node.start_mark.line + chunk.first_line + 1, 1), refusal)
             return
-        data, unique_keys = loader.construct_checked(node)
+        data, unique_keys = loader.construct_checked(node, "&" in chunk.text)
     except yaml.MarkedYAMLError as error:
         fallback = _json_fallback(chunk, path, start)
         if fallback is not None:

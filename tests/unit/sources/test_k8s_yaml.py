@@ -196,3 +196,21 @@ def test_fast_paths_give_what_the_general_path_gives() -> None:
     assert repr(load_document(text)) == repr(
         {"m": {"a": True, "b": "no", "c": None, "d": "true", "e": [True, "off", "x", True, None]},
          "l": ["a", 1, ["b"]]})
+
+
+@pytest.mark.parametrize("text", [
+    "a: [1, {b: yes, c: [x, ~]}]\nd: {<<: {e: 1}, f: 2}", "- [a, b]\n- {? [k]: v}", "{1: a, 1.5: b, true: c}"])
+def test_the_builder_without_alias_bookkeeping_builds_the_same(text: str) -> None:
+    """Texts without `&` are built without recording shared nodes (construct_checked anchors=False)."""
+    from kcompat.sources.k8s_yaml import KubernetesLoader
+
+    def built(anchors: bool) -> str:
+        loader = KubernetesLoader(text)
+        try:
+            return repr(loader.construct_checked(loader.get_single_node(), anchors))
+        except yaml.YAMLError as error:
+            return str(error)
+        finally:
+            loader.dispose()
+
+    assert built(False) == built(True)
