@@ -83,6 +83,8 @@ BUILTIN_KEY_DEFAULTS: dict[str, Any] = {"protocol": "TCP"}
 
 _NONE = type(None)
 ANY_TYPES: frozenset[type] = frozenset({str, int, float, bool, dict, list, _NONE})
+_LEAF_KEYS = frozenset({"type", "description"})
+_LEAF_TYPES = frozenset({"string", "integer", "number", "boolean"})
 _PY_TYPES: dict[str, frozenset[type]] = {
     "string": frozenset({str}),
     "integer": frozenset({int}),
@@ -310,6 +312,9 @@ class Compiler:
         self._preserve_all = preserve_all
         self._object_meta = object_meta
         self._refs: dict[str, Entry] = {}
+        self._plain: dict[str, Entry] = {}
+        """Entries of `{type: string}` (and integer, number, boolean), with or without a description:
+        half of the nodes of real CRD schemas. Their entry does not depend on where they are."""
 
     # ------------------------------------------------------------------ references
     def definition(self, name: str) -> Entry:
@@ -341,6 +346,16 @@ class Compiler:
         which constrain values but do not declare fields (so they report no unknown fields)."""
         if schema is True or schema == {}:
             return ANY_TYPES, None, _never
+        if schema.__class__ is dict and len(schema) <= 2 and schema.keys() <= _LEAF_KEYS:
+            kind = schema.get("type")
+            plain = self._plain.get(kind) if kind.__class__ is str else None
+            if plain is None and kind in _LEAF_TYPES:
+                plain = self._plain[kind] = self._entry(schema, path, structural)
+            if plain is not None:
+                return plain
+        return self._entry(schema, path, structural)
+
+    def _entry(self, schema: Any, path: Path, structural: bool) -> Entry:
         if not isinstance(schema, dict):
             raise SchemaError(path, f"a schema must be an object, not {describe_value(schema)}")
         ref = schema.get("$ref")

@@ -197,3 +197,24 @@ def test_checking_a_deployment_loads_only_what_it_needs() -> None:
     assert schemas.validate("apps/v1", "Deployment", obj) is None
     total = len(store.index(30).definitions)
     assert len(store._pool_cache) < 40 < total  # a small closure, not the whole version
+
+
+@pytest.mark.parametrize("crd", [True, False])
+def test_shared_leaf_entries_check_as_the_full_compile_does(crd: bool) -> None:
+    """`{type: X}` and `{type: X, description: ...}` leaves share one entry per Compiler; it checks
+    values exactly as the general compile of the same schema (types, integral floats, nulls)."""
+    from kcompat.schema.validator import Compiler, run
+
+    values: list[Any] = ["a", "", 1, 1.0, 1.5, -3, True, False, None, {}, [], {"a": 1}, ["x"]]
+    for kind in ("string", "integer", "number", "boolean"):
+        compiler = Compiler(crd=crd)
+        first = compiler.entry({"type": kind}, ("a",))
+        assert compiler.entry({"type": kind, "description": "d"}, ("b", "c")) is first
+        general = compiler._entry({"type": kind, "description": "d"}, ("b",), True)
+        for value in values:
+            assert summary(run(first, value) or []) == summary(run(general, value) or []), (kind, value)
+            assert [p.expected for p in run(first, value) or []] == [p.expected for p in run(general, value) or []]
+    compiler = Compiler(crd=crd)
+    with pytest.raises(Exception, match="unsupported type"):
+        compiler.entry({"type": "strin", "description": "typo"}, ("a",))
+    assert compiler.entry({"type": "object"}, ("o",)) is not compiler.entry({"type": "object"}, ("p",))
