@@ -164,7 +164,7 @@ def document_spans(text: str) -> list[DocumentSpan]:
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         begin, first_line = pending if pending is not None else (start, line)
         line += text.count("\n", start, end)
-        if _is_directive_only(text[begin:end]) and end != len(text):
+        if end != len(text) and _is_directive_only(text[begin:end]):
             pending = (begin, first_line)
             continue
         pending = None
@@ -178,9 +178,15 @@ def split_end_marker(chunk: str) -> tuple[str, str]:
     return (chunk[:marker], chunk[marker:]) if marker is not None else (chunk, "")
 
 
+_PERCENT_LINES = tuple(f"{brk}%" for brk in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""`%` at the start of a line, for every line break of str.splitlines."""
+
+
 def _is_directive_only(chunk: str) -> bool:
     if "%" not in chunk:
         return False
+    if not chunk.startswith("%") and not any(needle in chunk for needle in _PERCENT_LINES):
+        return False  # no line starts with `%` (CRDs say "50%" in descriptions: no need to split them)
     lines = [ln for ln in chunk.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return bool(lines) and all(ln.startswith("%") for ln in lines)
 

@@ -47,3 +47,22 @@ def test_scans_on_written_cases() -> None:
     ]
     for text in cases:
         assert _scanned(text) == _reference(text), text
+
+
+def _directive_only_reference(chunk: str) -> bool:
+    if "%" not in chunk:
+        return False
+    lines = [ln for ln in chunk.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return bool(lines) and all(ln.startswith("%") for ln in lines)
+
+
+DIRECTIVE_PIECES = ["%YAML 1.2", "%TAG ! x", "%", " %", "50%", "# c", "#%", "a: b", "\n", "\r", "\r\n", "\x0b", "\x0c",
+                    "\x1c", "\x85", "\u2028", "\u2029", " ", "\t"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(DIRECTIVE_PIECES), max_size=12).map("".join))
+def test_directive_only_equals_the_line_by_line_reading(chunk: str) -> None:
+    from kcompat.sources.yaml_stream import _is_directive_only
+
+    assert _is_directive_only(chunk) == _directive_only_reference(chunk)
