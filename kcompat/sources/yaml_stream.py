@@ -196,12 +196,12 @@ def _merged_chunks(text: str) -> Iterator[_Chunk]:
         yield _Chunk(split_end_marker(text[span.start:span.end])[0], span.first_line)
 
 
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
 def _flow_depth(text: str) -> int:
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(text):
-        depth += 1 if match.group() in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+    """The deepest running count of opening minus closing brackets (0 at least), in C loops."""
+    return max(0, max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, _BRACKETS.findall(text))), default=0))
 
 
 def _refusal_before_parse(text: str, deep_line: bool) -> str | None:

@@ -66,3 +66,16 @@ def test_directive_only_equals_the_line_by_line_reading(chunk: str) -> None:
     from kcompat.sources.yaml_stream import _is_directive_only
 
     assert _is_directive_only(chunk) == _directive_only_reference(chunk)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="[]{}a \n", max_size=60))
+def test_flow_depth_is_the_deepest_running_count(text: str) -> None:
+    from kcompat.sources.yaml_stream import _flow_depth
+
+    depth = deepest = 0
+    for char in text:
+        if char in "[]{}":
+            depth += 1 if char in "[{" else -1
+            deepest = max(deepest, depth)
+    assert _flow_depth(text) == deepest
