@@ -241,6 +241,10 @@ def compile_rules(schema: dict[str, Any], key: str | None = None) -> CompiledRul
     return found
 
 
+_RULE_BEARING_KEYS = frozenset({"x-kubernetes-validations", "properties", "items", "additionalProperties", "allOf"})
+"""The keys _compile_node looks into: a property schema with none of them compiles to an inactive node."""
+
+
 def _compile_node(schema: Any, path: Path, problems: list[CompileProblem], counts: list[int],
                   root_schema: dict[str, Any]) -> Node | None:
     if not isinstance(schema, dict):
@@ -261,6 +265,8 @@ def _compile_node(schema: Any, path: Path, problems: list[CompileProblem], count
     properties = schema.get("properties")
     if isinstance(properties, dict):
         for name, sub in properties.items():
+            if sub.__class__ is dict and sub.keys().isdisjoint(_RULE_BEARING_KEYS):
+                continue  # no rule in it or below it: its node would be inactive (most leaves of a schema)
             child = _compile_node(sub, (*path, "properties", name), problems, counts, root_schema)
             if child is not None and child.active:
                 node.properties[name] = child

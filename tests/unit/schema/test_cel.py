@@ -400,3 +400,26 @@ def test_each_crd_version_is_compiled_once() -> None:
         assert evaluate(compiled, apply_defaults(schema, route)).violations == []
     assert cel.STATS["compiled_rules"] - before["compiled_rules"] == rules
     assert cel.STATS["compiled_schemas"] - before["compiled_schemas"] == 1
+
+
+def test_properties_without_rules_below_them_get_no_node() -> None:
+    """Leaves (and any property schema with no rules, properties, items, additionalProperties or
+    allOf) are skipped without compiling a node; rules at every depth are still all found."""
+    rule = [{"rule": "self.size() > 0", "message": "empty"}]
+    schema = {"type": "object", "properties": {
+        "leaf": {"type": "string", "description": "d", "maxLength": 3},
+        "ruled": {"type": "string", "x-kubernetes-validations": rule},
+        "list": {"type": "array", "items": {"type": "string", "x-kubernetes-validations": rule}},
+        "map": {"type": "object", "additionalProperties": {"type": "string", "x-kubernetes-validations": rule}},
+        "nested": {"type": "object", "properties": {"deep": {"type": "string", "x-kubernetes-validations": rule},
+                                                    "plain": {"type": "integer"}}},
+        "inactive": {"type": "object", "properties": {"plain": {"type": "integer"}}},
+        "bad": {"type": "string", "x-kubernetes-validations": [{"rule": 3}]},
+    }}
+    compiled = compile_rules(schema, "test-properties-without-rules")
+    assert compiled.root is not None
+    assert sorted(compiled.root.properties) == ["list", "map", "nested", "ruled"]
+    assert sorted(compiled.root.properties["nested"].properties) == ["deep"]
+    assert compiled.rule_count == 4
+    assert [problem.path for problem in compiled.problems] == [
+        ("properties", "bad", "x-kubernetes-validations", 0, "rule")]
