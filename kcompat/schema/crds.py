@@ -280,37 +280,53 @@ def _version_with_schema(name: str, raw: dict[str, Any], schema: Any, schema_pat
 
 
 def _schema_problems(schema: dict[str, Any], v1: bool) -> Iterator[tuple[Path, str]]:
-    """Structural-schema rules the API server enforces for v1 CRDs (the ones worth a finding)."""
+    """Structural-schema rules the API server enforces for v1 CRDs (the ones worth a finding).
+
+    Where a node lies is kept as a link to its parent's (parent link, key...) and written out as a
+    path only for a problem: copying the path for each of the tens of thousands of nodes of a large
+    CRD cost more than the checks."""
     if not v1:
         return
     if schema.get("type") != "object":
         yield ("type",), "the root of openAPIV3Schema must have type: object"
-    stack: list[tuple[Any, Path]] = [(schema, ())]
+    stack: list[tuple[Any, _Link]] = [(schema, None)]
     while stack:
-        node, path = stack.pop()
+        node, link = stack.pop()
         if not isinstance(node, dict):
             continue
         if "$ref" in node:
-            yield (*path, "$ref"), "$ref is not allowed in a CRD schema"
+            yield (*_path(link), "$ref"), "$ref is not allowed in a CRD schema"
         typed = node.get("type")
         special = node.get("x-kubernetes-int-or-string") is True or \
             node.get("x-kubernetes-preserve-unknown-fields") is True
-        if path and typed is None and not special:
-            yield path, "type is required in a structural schema (or x-kubernetes-int-or-string / " \
+        if link is not None and typed is None and not special:
+            yield _path(link), "type is required in a structural schema (or x-kubernetes-int-or-string / " \
                 "x-kubernetes-preserve-unknown-fields)"
         if typed is not None and typed not in _TYPES:
             # The API server's field.NotSupported detail, its supported values sorted.
-            yield (*path, "type"), f"Unsupported value: {json.dumps(typed)}: supported values: " + \
+            yield (*_path(link), "type"), f"Unsupported value: {json.dumps(typed)}: supported values: " + \
                 ", ".join(f'"{name}"' for name in sorted(_TYPES))
         if "properties" in node and isinstance(node.get("additionalProperties"), dict):
-            yield (*path, "additionalProperties"), "properties and additionalProperties are mutually exclusive"
+            yield (*_path(link), "additionalProperties"), "properties and additionalProperties are mutually exclusive"
         properties = node.get("properties")
         if isinstance(properties, dict):
-            stack.extend((sub, (*path, "properties", name)) for name, sub in properties.items())
+            stack.extend((sub, (link, "properties", name)) for name, sub in properties.items())
         if isinstance(node.get("items"), dict):
-            stack.append((node["items"], (*path, "items")))
+            stack.append((node["items"], (link, "items")))
         if isinstance(node.get("additionalProperties"), dict):
-            stack.append((node["additionalProperties"], (*path, "additionalProperties")))
+            stack.append((node["additionalProperties"], (link, "additionalProperties")))
+
+
+_Link = tuple[Any, ...] | None
+"""None for the root, else (the parent's link, the keys leading from the parent to the node)."""
+
+
+def _path(link: _Link) -> Path:
+    parts: list[tuple[Any, ...]] = []
+    while link is not None:
+        parts.append(link[1:])
+        link = link[0]
+    return tuple(key for keys in reversed(parts) for key in keys)
 
 
 def _rule_problems(schema: dict[str, Any], schema_path: Path, fingerprint: str) -> list[CrdProblem]:
