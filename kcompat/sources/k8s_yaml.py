@@ -27,7 +27,7 @@ import codecs
 import math
 import re
 import struct
-from typing import Any, cast
+from typing import Any
 
 from yaml.constructor import BaseConstructor, ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -256,8 +256,8 @@ class KubernetesResolver(BaseResolver):
     # They are built-in methods of an empty dict (a built-in is not bound to the loader, so
     # `loader.descend_resolver(node, index)` is `{}.get(node, index)`): no Python frame for each of
     # the ~870k nodes of the real benchmark corpus (BENCHMARKS.md).
-    descend_resolver = cast(Any, _NO_PATH_RESOLVERS.get)
-    ascend_resolver = cast(Any, _NO_PATH_RESOLVERS.clear)
+    descend_resolver = _NO_PATH_RESOLVERS.get  # type: ignore[assignment]
+    ascend_resolver = _NO_PATH_RESOLVERS.clear  # type: ignore[assignment]
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
