@@ -257,7 +257,7 @@ class KubernetesResolver(BaseResolver):
     # `loader.descend_resolver(node, index)` is `{}.get(node, index)`): no Python frame for each of
     # the ~870k nodes of the real benchmark corpus (BENCHMARKS.md).
     descend_resolver = _NO_PATH_RESOLVERS.get  # type: ignore[assignment]
-    ascend_resolver = _NO_PATH_RESOLVERS.clear  # type: ignore[assignment]
+    ascend_resolver = _NO_PATH_RESOLVERS.clear
 
     def resolve(self, kind: type[Node], value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
