@@ -348,11 +348,12 @@ class Compiler:
             return ANY_TYPES, None, _never
         if schema.__class__ is dict and len(schema) <= 2 and schema.keys() <= _LEAF_KEYS:
             kind = schema.get("type")
-            plain = self._plain.get(kind) if kind.__class__ is str else None
-            if plain is None and kind in _LEAF_TYPES:
-                plain = self._plain[kind] = self._entry(schema, path, structural)
-            if plain is not None:
-                return plain
+            if kind.__class__ is str:  # not a list or mapping, which _entry refuses with its path
+                plain = self._plain.get(kind)
+                if plain is None and kind in _LEAF_TYPES:
+                    plain = self._plain[kind] = self._entry(schema, path, structural)
+                if plain is not None:
+                    return plain
         return self._entry(schema, path, structural)
 
     def _entry(self, schema: Any, path: Path, structural: bool) -> Entry:

@@ -203,7 +203,7 @@ def test_checking_a_deployment_loads_only_what_it_needs() -> None:
 def test_shared_leaf_entries_check_as_the_full_compile_does(crd: bool) -> None:
     """`{type: X}` and `{type: X, description: ...}` leaves share one entry per Compiler; it checks
     values exactly as the general compile of the same schema (types, integral floats, nulls)."""
-    from kcompat.schema.validator import Compiler, run
+    from kcompat.schema.validator import Compiler, SchemaError, run
 
     values: list[Any] = ["a", "", 1, 1.0, 1.5, -3, True, False, None, {}, [], {"a": 1}, ["x"]]
     for kind in ("string", "integer", "number", "boolean"):
@@ -215,6 +215,8 @@ def test_shared_leaf_entries_check_as_the_full_compile_does(crd: bool) -> None:
             assert summary(run(first, value) or []) == summary(run(general, value) or []), (kind, value)
             assert [p.expected for p in run(first, value) or []] == [p.expected for p in run(general, value) or []]
     compiler = Compiler(crd=crd)
-    with pytest.raises(Exception, match="unsupported type"):
-        compiler.entry({"type": "strin", "description": "typo"}, ("a",))
+    for wrong in ("strin", {"a": 1}, ["string"], 3):
+        with pytest.raises(SchemaError, match="unsupported type") as raised:
+            compiler.entry({"type": wrong, "description": "typo"}, ("a",))
+        assert raised.value.path == ("a", "type")
     assert compiler.entry({"type": "object"}, ("o",)) is not compiler.entry({"type": "object"}, ("p",))
