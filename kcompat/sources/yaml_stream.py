@@ -204,23 +204,24 @@ def _flow_depth(text: str) -> int:
     return max(0, max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, _BRACKETS.findall(text))), default=0))
 
 
-def _refusal_before_parse(text: str, deep_line: bool) -> str | None:
-    """deep_line: whether _has_deep_line(text) (a leading run of 4096 is also one of 128)."""
+def _refusal_before_parse(text: str, deep_line: bool, brackets: int) -> str | None:
+    """deep_line: whether _has_deep_line(text) (a leading run of 4096 is also one of 128); brackets:
+    how many `[` and `{` the text holds (counted once for both checks)."""
     too_deep = f"document nests deeper than {limits.MAX_DEPTH} levels; refused"
-    if text.count("[") + text.count("{") > limits.MAX_DEPTH and _flow_depth(text) > limits.MAX_DEPTH:
+    if brackets > limits.MAX_DEPTH and _flow_depth(text) > limits.MAX_DEPTH:
         return too_deep
     if deep_line and _UNSAFE_LEADING_RUN.search(text):
         return too_deep
     return None
 
 
-def _refusal_after_parse(node: Node, text: str, deep_line: bool) -> str | None:
+def _refusal_after_parse(node: Node, text: str, deep_line: bool, brackets: int) -> str | None:
     """Exact depth, alias-expansion and scalar-size checks, run only when a cheap scan says they may matter."""
     if len(text) > limits.MAX_SCALAR_BYTES:
         refusal = _long_scalar(node)
         if refusal:
             return refusal
-    may_be_deep = deep_line or text.count("[") + text.count("{") > _WALK_TRIGGER
+    may_be_deep = deep_line or brackets > _WALK_TRIGGER
     may_expand = "&" in text and "*" in text and _has_anchor(text) and _has_alias(text)
     if not (may_be_deep or may_expand):
         return None
@@ -450,7 +451,8 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
     template = _helm_source(chunk.text)
     start = Origin(path, index, chunk.first_line + 1, 1, template)
     deep_line = _has_deep_line(chunk.text)
-    refusal = _refusal_before_parse(chunk.text, deep_line)
+    brackets = chunk.text.count("[") + chunk.text.count("{")
+    refusal = _refusal_before_parse(chunk.text, deep_line, brackets)
     if refusal:
         yield ParseProblem(start, refusal)
         return
@@ -459,7 +461,7 @@ def _parse_chunk(chunk: _Chunk, path: str, index: int) -> Iterator[Document | Pa
         node = loader.get_single_node()
         if node is None:
             return
-        refusal = _refusal_after_parse(node, chunk.text, deep_line)
+        refusal = _refusal_after_parse(node, chunk.text, deep_line, brackets)
         if refusal:
             yield ParseProblem(start.at(node.start_mark.line + chunk.first_line + 1, 1), refusal)
             return

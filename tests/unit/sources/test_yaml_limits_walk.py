@@ -41,11 +41,11 @@ def _refusals(text: str) -> tuple[str | None, str | None]:
         root = loader.get_single_node()
     finally:
         loader.dispose()
-    fast = yaml_stream._refusal_after_parse(root, text, True)
+    fast = yaml_stream._refusal_after_parse(root, text, True, text.count("[") + text.count("{"))
     original = yaml_stream._within_limits
     yaml_stream._within_limits = lambda node: False  # type: ignore[assignment]
     try:
-        exact = yaml_stream._refusal_after_parse(root, text, True)
+        exact = yaml_stream._refusal_after_parse(root, text, True, text.count("[") + text.count("{"))
     finally:
         yaml_stream._within_limits = original
     return fast, exact
