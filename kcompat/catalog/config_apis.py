@@ -6,6 +6,7 @@ Skaffold files carry apiVersion/kind but are read by a tool, never served by an 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -61,6 +62,6 @@ def parse(data: dict[str, Any]) -> ConfigApis:
 
 @cache
 def load_config_apis() -> ConfigApis:
-    with (schemas_dir() / "config-apis.yaml").open(encoding="utf-8") as handle:
+    with open(os.path.join(schemas_dir(), "config-apis.yaml"), encoding="utf-8") as handle:
         # libyaml's loader: this file is read on every run that meets a non-core group
         return parse(yaml.load(handle, Loader=yaml.CSafeLoader))

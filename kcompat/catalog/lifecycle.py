@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -79,13 +80,31 @@ def minor_text(minor: int | None) -> str:
 class Catalog:
     def __init__(self, raw: dict[str, Any]) -> None:
         self.minors: tuple[int, ...] = tuple(raw["minors"])
-        self.apis: dict[tuple[str, str], ApiLifecycle] = {}
+        self._raw: dict[tuple[str, str], dict[str, Any]] = {}
+        self._records: dict[tuple[str, str], ApiLifecycle] = {}
+        self._all: dict[tuple[str, str], ApiLifecycle] | None = None
         self._kinds_by_group_version: dict[str, set[str]] = {}
+        groups = set()
         for record in raw["apis"].values():
-            api = ApiLifecycle.from_json(record)
-            self.apis[(api.api_version, api.kind)] = api
-            self._kinds_by_group_version.setdefault(api.api_version, set()).add(api.kind)
-        self.groups = frozenset(api.group for api in self.apis.values())
+            group = record["group"]
+            api_version = f"{group}/{record['version']}" if group else record["version"]
+            self._raw[(api_version, record["kind"])] = record
+            self._kinds_by_group_version.setdefault(api_version, set()).add(record["kind"])
+            groups.add(group)
+        self.groups = frozenset(groups)
+
+    @property
+    def apis(self) -> dict[tuple[str, str], ApiLifecycle]:
+        """Every API's record (built on first use: a check of a few objects reads only their own)."""
+        if self._all is None:
+            self._all = {key: self._record(key, raw) for key, raw in self._raw.items()}  # catalog order
+        return self._all
+
+    def _record(self, key: tuple[str, str], raw: dict[str, Any]) -> ApiLifecycle:
+        api = self._records.get(key)
+        if api is None:
+            api = self._records[key] = ApiLifecycle.from_json(raw)
+        return api
 
     @property
     def versions(self) -> list[KubeVersion]:
@@ -99,7 +118,9 @@ class Catalog:
         return version.major == 1 and version.minor in self.minors
 
     def lookup(self, api_version: str, kind: str) -> ApiLifecycle | None:
-        return self.apis.get((api_version, kind))
+        key = (api_version, kind)
+        raw = self._raw.get(key)
+        return self._record(key, raw) if raw is not None else None
 
     def is_builtin_group(self, group: str) -> bool:
         return group in self.groups
@@ -135,5 +156,5 @@ class Catalog:
 
 @cache
 def load_catalog() -> Catalog:
-    with (schemas_dir() / "catalog.json").open() as handle:
+    with open(os.path.join(schemas_dir(), "catalog.json"), encoding="utf-8") as handle:
         return Catalog(json.load(handle))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -105,7 +104,7 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
         result.checked_documents.extend((d.origin, tuple(refs.get(id(d), ()))) for d in loaded.documents)
     result.findings.extend(_suppress(f, None, ignore) for f in extraction.findings)
     for resource in extraction.resources:
-        if is_config(resource):
+        if is_config(resource, context):
             # a tool's configuration file, not an API object: only its format's lifecycle is checked
             config_file = True
             found = list(check_config(resource, context)) if checks else []
@@ -165,6 +164,8 @@ def internal_error(origin: Origin, what: str, ref: ObjectRef | None = None) -> F
 
 def describe_crash(error: BaseException) -> str:
     """The exception type and the kcompat line that raised it (never its message: it may quote input)."""
+    import traceback  # only after a crash
+
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "kcompat" in frame.filename]
     place = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}{place}"

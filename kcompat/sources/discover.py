@@ -18,7 +18,6 @@ import fnmatch
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from kcompat.core import limits
 
@@ -74,11 +73,17 @@ class Missing:
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
     if not patterns:
         return False
-    parts = PurePath(path).parts
+    parts = _parts(path)
     for pattern in patterns:
         if fnmatch.fnmatch(path, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
             return True
     return False
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    """The components of a path as pathlib.PurePath(path).parts gives them, without importing pathlib."""
+    anchor = ("//",) if path.startswith("//") and not path.startswith("///") else ("/",) if path.startswith("/") else ()
+    return anchor + tuple(part for part in path.split("/") if part not in ("", "."))
 
 
 def discover(paths: Sequence[str], exclude: Sequence[str] = (),
