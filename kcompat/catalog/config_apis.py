@@ -7,9 +7,8 @@ Skaffold files carry apiVersion/kind but are read by a tool, never served by an 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -17,8 +16,7 @@ from kcompat.catalog.store import schemas_dir
 from kcompat.core.versions import KubeVersion
 
 
-@dataclass(frozen=True)
-class ConfigVersion:
+class ConfigVersion(NamedTuple):
     api_version: str
     deprecated: KubeVersion | None
     removed: KubeVersion | None
@@ -27,16 +25,14 @@ class ConfigVersion:
     source: str
 
 
-@dataclass(frozen=True)
-class ConfigGroup:
+class ConfigGroup(NamedTuple):
     group: str
     kinds: tuple[str, ...]
     tool: str
     source: str
 
 
-@dataclass(frozen=True)
-class ConfigApis:
+class ConfigApis(NamedTuple):
     groups: dict[str, ConfigGroup]
     versions: dict[str, ConfigVersion]
 

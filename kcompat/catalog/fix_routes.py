@@ -8,7 +8,7 @@ tests/test_fix_registry.py checks every route against the catalog's replacement 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kcompat.core.versions import KubeVersion
 
@@ -17,8 +17,7 @@ from kcompat.core.versions import KubeVersion
 APIVERSION_ONLY = frozenset({"generic", "pdb", "event"})
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     api_version: str
     """The replacement group/version; which minors serve it comes from the catalog."""
     migration: str

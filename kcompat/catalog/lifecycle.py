@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kcompat.catalog.store import schemas_dir
 from kcompat.core.versions import KubeVersion
@@ -19,8 +18,7 @@ def _minors(ranges: list[list[int]]) -> frozenset[int]:
     return frozenset(m for first, last in ranges for m in range(first, last + 1))
 
 
-@dataclass(frozen=True)
-class ApiLifecycle:
+class ApiLifecycle(NamedTuple):
     group: str
     version: str
     kind: str

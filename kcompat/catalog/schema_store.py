@@ -11,9 +11,8 @@ from __future__ import annotations
 import _thread
 import json
 import os
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kcompat.catalog.store import schemas_dir
 
@@ -24,8 +23,7 @@ class StoreError(Exception):
     """The schema store is missing or damaged (reinstalling kcompat fixes it)."""
 
 
-@dataclass(frozen=True)
-class VersionIndex:
+class VersionIndex(NamedTuple):
     minor: int
     definitions: dict[str, list[int]]
     """name -> [pool offset, length] or [pool offset, length, docs offset, length]."""

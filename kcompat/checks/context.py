@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.core.versions import KubeVersion
@@ -12,8 +11,7 @@ if TYPE_CHECKING:
     from kcompat.schema.settings import SchemaSettings
 
 
-@dataclass(frozen=True)
-class CheckContext:
+class CheckContext(NamedTuple):
     catalog: Catalog
     target: KubeVersion
     current: KubeVersion | None = None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class InputError:
+class InputError(NamedTuple):
     """An input that could not be read at all (missing path, unreadable file, bad suppression): exit 2."""
 
     path: str

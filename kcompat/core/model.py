@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from kcompat.core.versions import Hop
 
@@ -23,8 +22,7 @@ class Severity(IntEnum):
         return cls[text.upper()]
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where something came from. Lines and columns are 1-based; document is 0-based."""
 
     path: str
@@ -45,8 +43,7 @@ class Origin:
         return ":".join(parts)
 
 
-@dataclass(frozen=True)
-class ObjectRef:
+class ObjectRef(NamedTuple):
     """The Kubernetes identity of the object a finding concerns."""
 
     api_version: str
@@ -61,8 +58,7 @@ class ObjectRef:
         return text
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     severity: Severity
     message: str
@@ -71,7 +67,7 @@ class Finding:
     replacement: str | None = None
     hop: Hop | None = None
     """The upgrade hop at which the finding starts to apply (with a current version)."""
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = {}  # noqa: RUF012 - never mutated: a changed finding is a new one (_replace)
     suppressed: bool = False
 
     def sort_key(self) -> tuple[str, int, int, int, str]:

@@ -8,15 +8,14 @@ rule through the constants below, so an id is spelt in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kcompat.core.model import Severity
 
 DOCS = "https://github.com/kcompat/kcompat/blob/main/README.md"
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severity: Severity
     """The default severity (some rules raise it: --strict, --require-schemas, a rollout that drops clients)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _VERSION = re.compile(r"^v?(\d{1,9})\.(\d{1,9})(?:\.\d{1,9})?(?:[-+].*)?$")
 MAX_VERSION_TEXT = 128
@@ -14,8 +14,7 @@ class VersionError(ValueError):
     """A string that does not name a Kubernetes minor version."""
 
 
-@dataclass(frozen=True, order=True)
-class KubeVersion:
+class KubeVersion(NamedTuple):
     major: int
     minor: int
 
@@ -39,8 +38,7 @@ class KubeVersion:
         return KubeVersion(self.major, self.minor + 1)
 
 
-@dataclass(frozen=True, order=True)
-class Hop:
+class Hop(NamedTuple):
     """One minor upgrade of a control plane, `1.24 -> 1.25`: typed, so nothing parses its label back."""
 
     source: KubeVersion

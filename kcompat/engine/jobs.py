@@ -17,7 +17,6 @@ forked workers inherit them.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -85,7 +84,7 @@ def run_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
             from kcompat.engine.crds import registry
 
             merged = registry(settings.known_crds(), found)
-            context = dataclasses.replace(context, schema=dataclasses.replace(settings, crds=merged))
+            context = context._replace(schema=settings.with_crds(merged))
         _freeze_long_lived()
     result = CheckResult(context.target, context.current)
     per_file = _results(files, context, ignore, checks, workers, preloaded)
@@ -252,7 +251,7 @@ def _crashed(path: str, context: CheckContext, what: str) -> dict[str, Any]:
 
 
 def _fields(part: CheckResult) -> dict[str, Any]:
-    return {f.name: getattr(part, f.name) for f in dataclasses.fields(part) if f.name not in ("target", "current")}
+    return {name: getattr(part, name) for name in CheckResult.FIELDS}
 
 
 def _init_worker(context: CheckContext, ignore: frozenset[str], checks: Sequence[Check]) -> None:

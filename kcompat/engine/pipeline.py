@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.builtin import check_server_validation
@@ -56,8 +55,7 @@ def load_all(paths: Sequence[str], exclude: Sequence[str],
             yield loaded
 
 
-@dataclass
-class Extras:
+class Extras(NamedTuple):
     """What a run keeps besides findings: the resources (graph, plan, report) and the lifecycle
     findings of other versions (plan), gathered in the same single pass over the inputs."""
 
@@ -176,5 +174,5 @@ def _suppress(finding: Finding, resource: Resource | None, ignore: frozenset[str
     if finding.rule in ignore or by_comment:
         # reports tell a `# kcompat: ignore` comment ("comment") from --ignore ("flag")
         details = {**finding.details, "suppressedBy": "comment" if by_comment else "flag"}
-        return dataclasses.replace(finding, suppressed=True, details=details)
+        return finding._replace(suppressed=True, details=details)
     return finding

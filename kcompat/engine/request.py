@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kcompat.core.versions import KubeVersion
 from kcompat.sources.helm_request import HelmRequest
@@ -10,8 +10,7 @@ from kcompat.sources.helm_request import HelmRequest
 __all__ = ["CheckRequest", "HelmRequest", "SchemaRequest"]
 
 
-@dataclass(frozen=True)
-class SchemaRequest:
+class SchemaRequest(NamedTuple):
     """Schema validation of a run (docs/schema-validation.md)."""
 
     version: KubeVersion | None = None
@@ -22,15 +21,14 @@ class SchemaRequest:
     """--crd files and folders, read for their CRDs only."""
 
 
-@dataclass(frozen=True)
-class CheckRequest:
+class CheckRequest(NamedTuple):
     paths: tuple[str, ...]
     target: KubeVersion
     current: KubeVersion | None = None
     exclude: tuple[str, ...] = ()
     ignore: frozenset[str] = frozenset()
     """Rule ids suppressed everywhere (validated against the registry by the command)."""
-    schema: SchemaRequest | None = field(default_factory=SchemaRequest)
+    schema: SchemaRequest | None = SchemaRequest()
     """None: no schema validation (--skip-schema)."""
     jobs: int = 1
     helm: tuple[HelmRequest, ...] = ()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kcompat.core.model import Finding, Severity
 from kcompat.core.result import CheckResult
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     errors: int
     warnings: int
     info: int

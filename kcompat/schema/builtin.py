@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from kcompat.catalog.schema_store import SchemaStore, StoreError, default_store
 from kcompat.schema.validator import Compiler, Entry, Problem, run
@@ -62,8 +61,7 @@ def version_schemas(minor: int) -> VersionSchemas:
     return VersionSchemas(default_store(), minor)
 
 
-@dataclass(frozen=True)
-class FieldHistory:
+class FieldHistory(NamedTuple):
     last_before: int | None
     """Newest minor older than the asked one whose schema of the kind has the field."""
     first_after: int | None

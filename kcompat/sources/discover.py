@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kcompat.core import limits
 
@@ -44,26 +44,27 @@ _NAMESPACE_FILLS = ("metadata.namespace", "subjects[].namespace", "webhooks[].cl
 MAX_KUSTOMIZATION_BYTES = 1024 * 1024
 
 
-@dataclass
 class Tree:
     """What a walk found besides manifest files: charts to render, kustomizations, file roles."""
 
-    charts: list[str] = field(default_factory=list)
-    """Chart folders found while walking (not subcharts under another chart's charts/), in walk order."""
-    kustomizations: list[str] = field(default_factory=list)
-    """Kustomization files found while walking, in walk order."""
-    roles: dict[str, str] = field(default_factory=dict)
-    """path -> PARTIAL, PATCH_OPS or CONFIG for files a kustomization gives that role, or FILLED and the
-    fields its transformers fill for the resources it lists (folders: their own kustomization's)."""
-    bases: set[str] = field(default_factory=set)
-    """Folders that some kustomization of the tree uses as a resource (base) or component."""
+    __slots__ = ("bases", "charts", "kustomizations", "roles")
+
+    def __init__(self) -> None:
+        self.charts: list[str] = []
+        """Chart folders found while walking (not subcharts under another chart's charts/), in walk order."""
+        self.kustomizations: list[str] = []
+        """Kustomization files found while walking, in walk order."""
+        self.roles: dict[str, str] = {}
+        """path -> PARTIAL, PATCH_OPS or CONFIG for files a kustomization gives that role, or FILLED and
+        the fields its transformers fill for the resources it lists (folders: their own kustomization's)."""
+        self.bases: set[str] = set()
+        """Folders that some kustomization of the tree uses as a resource (base) or component."""
 
     def role_of(self, path: str) -> str | None:
         return self.roles.get(os.path.normpath(path))
 
 
-@dataclass(frozen=True)
-class Missing:
+class Missing(NamedTuple):
     """A PATH argument that does not exist or cannot be listed."""
 
     path: str

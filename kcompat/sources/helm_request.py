@@ -3,11 +3,10 @@ are rendered only when one is named (kcompat.sources.helm_render imports subproc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class HelmRequest:
+class HelmRequest(NamedTuple):
     chart: str
     values_files: tuple[str, ...] = ()
     set_values: tuple[str, ...] = ()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
 from kcompat.core import limits
 from kcompat.core.model import Finding, Origin, Severity
@@ -15,15 +14,18 @@ from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 STDIN_NAME = "<stdin>"
 
 
-@dataclass
 class LoadedInput:
-    path: str
-    documents: list[Document] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    unreadable: str | None = None
-    """Set when the input could not be opened at all (a usage-level error, exit 2)."""
-    role: str | None = None
-    """What the repository makes of the file (sources.discover: PARTIAL, PATCH_OPS, CONFIG), or None."""
+    __slots__ = ("documents", "findings", "path", "role", "unreadable")
+
+    def __init__(self, path: str, documents: list[Document] | None = None, findings: list[Finding] | None = None,
+                 unreadable: str | None = None, role: str | None = None) -> None:
+        self.path = path
+        self.documents: list[Document] = documents if documents is not None else []
+        self.findings: list[Finding] = findings if findings is not None else []
+        self.unreadable = unreadable
+        """Set when the input could not be opened at all (a usage-level error, exit 2)."""
+        self.role = role
+        """What the repository makes of the file (sources.discover: PARTIAL, PATCH_OPS, CONFIG), or None."""
 
 
 def read_bytes(path: str) -> bytes:

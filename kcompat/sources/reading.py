@@ -7,7 +7,7 @@ import errno
 import io
 import os
 import stat
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -18,8 +18,7 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True)
-class Undecodable:
+class Undecodable(NamedTuple):
     reason: str
     line: int | None = None
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
 from kcompat.sources.documents import Document
 from kcompat.sources.positions import FieldPath
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     api_version: str
     kind: str
     obj: dict[str, Any]
@@ -76,12 +73,14 @@ def _metadata(obj: dict[str, Any]) -> dict[str, Any]:
     return metadata if isinstance(metadata, dict) else {}
 
 
-@dataclass
 class Extraction:
-    resources: list[Resource] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    not_objects: int = 0
-    """Documents that are not Kubernetes objects (no apiVersion/kind): values files, Chart.yaml."""
+    __slots__ = ("findings", "not_objects", "resources")
+
+    def __init__(self) -> None:
+        self.resources: list[Resource] = []
+        self.findings: list[Finding] = []
+        self.not_objects = 0
+        """Documents that are not Kubernetes objects (no apiVersion/kind): values files, Chart.yaml."""
 
 
 def _invalid(document: Document, path: FieldPath, message: str) -> Finding:
@@ -102,7 +101,7 @@ def extract(documents: list[Document], partial: bool = False,
                 result.not_objects += 1
             else:
                 if partial or filled:
-                    item = dataclasses.replace(item, partial=partial, filled=filled)
+                    item = item._replace(partial=partial, filled=filled)
                 result.resources.append(item)
     return result
 

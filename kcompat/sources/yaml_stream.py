@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import yaml
@@ -77,14 +76,12 @@ def _has_alias(text: str) -> bool:
 ManifestLoader = KubernetesLoader
 
 
-@dataclass(frozen=True)
-class ParseProblem:
+class ParseProblem(NamedTuple):
     origin: Origin
     message: str
 
 
-@dataclass(frozen=True)
-class _Chunk:
+class _Chunk(NamedTuple):
     text: str
     first_line: int  # 0-based line in the file where the chunk starts
 
