@@ -8,33 +8,44 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 import yaml
 
 from kcompat.catalog.store import schemas_dir
+from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
 
 
-class ConfigVersion(NamedTuple):
-    api_version: str
-    deprecated: KubeVersion | None
-    removed: KubeVersion | None
-    replacement: str | None
-    migrate: str | None
-    source: str
+class ConfigVersion(Record):
+    __slots__ = ("api_version", "deprecated", "migrate", "removed", "replacement", "source")
+
+    def __init__(self, api_version: str, deprecated: KubeVersion | None, removed: KubeVersion | None,
+                 replacement: str | None, migrate: str | None, source: str) -> None:
+        self.api_version: Final[str] = api_version
+        self.deprecated: Final[KubeVersion | None] = deprecated
+        self.removed: Final[KubeVersion | None] = removed
+        self.replacement: Final[str | None] = replacement
+        self.migrate: Final[str | None] = migrate
+        self.source: Final[str] = source
 
 
-class ConfigGroup(NamedTuple):
-    group: str
-    kinds: tuple[str, ...]
-    tool: str
-    source: str
+class ConfigGroup(Record):
+    __slots__ = ("group", "kinds", "source", "tool")
+
+    def __init__(self, group: str, kinds: tuple[str, ...], tool: str, source: str) -> None:
+        self.group: Final[str] = group
+        self.kinds: Final[tuple[str, ...]] = kinds
+        self.tool: Final[str] = tool
+        self.source: Final[str] = source
 
 
-class ConfigApis(NamedTuple):
-    groups: dict[str, ConfigGroup]
-    versions: dict[str, ConfigVersion]
+class ConfigApis(Record):
+    __slots__ = ("groups", "versions")
+
+    def __init__(self, groups: dict[str, ConfigGroup], versions: dict[str, ConfigVersion]) -> None:
+        self.groups: Final[dict[str, ConfigGroup]] = groups
+        self.versions: Final[dict[str, ConfigVersion]] = versions
 
     def group_of(self, api_version: str) -> ConfigGroup | None:
         """The configuration format of an apiVersion ("kubeadm.k8s.io/v1beta3", "skaffold/v4beta6")."""

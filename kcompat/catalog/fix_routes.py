@@ -8,8 +8,9 @@ tests/test_fix_registry.py checks every route against the catalog's replacement 
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final
 
+from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
 
 # Migrations that change only the apiVersion line (the kinds' schemas are compatible). The
@@ -17,10 +18,13 @@ from kcompat.core.versions import KubeVersion
 APIVERSION_ONLY = frozenset({"generic", "pdb", "event"})
 
 
-class Route(NamedTuple):
-    api_version: str
-    """The replacement group/version; which minors serve it comes from the catalog."""
-    migration: str
+class Route(Record):
+    __slots__ = ("api_version", "migration")
+
+    def __init__(self, api_version: str, migration: str) -> None:
+        self.api_version: Final[str] = api_version
+        """The replacement group/version; which minors serve it comes from the catalog."""
+        self.migration: Final[str] = migration
 
     @property
     def apiversion_only(self) -> bool:

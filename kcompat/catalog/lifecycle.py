@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from kcompat.catalog.store import schemas_dir
+from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
 
 # Kinds that clients read, never the API server: valid in manifests, no lifecycle to check.
@@ -18,30 +19,41 @@ def _minors(ranges: list[list[int]]) -> frozenset[int]:
     return frozenset(m for first, last in ranges for m in range(first, last + 1))
 
 
-class ApiLifecycle(NamedTuple):
-    group: str
-    version: str
-    kind: str
-    stability: str
-    served: frozenset[int]
-    schema_served: frozenset[int]
-    introduced: int
-    deprecated_in: int | None
-    removed_in: int | None
-    schema_removed_in: int | None
-    replacement: str | None
-    replacement_kind: str | None
-    interim_replacements: tuple[str, ...]
-    migration: tuple[str, ...]
-    notes: tuple[str, ...]
-    off_by_default: bool
-    why_removed_differs: str | None
-    # where each lifecycle fact came from: "tag" (upstream's +k8s:prerelease-lifecycle-gen tag),
-    # "upstream-default" (upstream's generator derived it), "tag-chain", "curated", "schemas",
-    # "default" (kcompat applied introduced + 3); sorted (fact, source) pairs
-    source: tuple[tuple[str, str], ...] = ()
-    # upstream's removal release for an API the newest bundled minor still serves
-    planned_removal_in: int | None = None
+class ApiLifecycle(Record):
+    __slots__ = ("deprecated_in", "group", "interim_replacements", "introduced", "kind", "migration", "notes",
+                 "off_by_default", "planned_removal_in", "removed_in", "replacement", "replacement_kind",
+                 "schema_removed_in", "schema_served", "served", "source", "stability", "version",
+                 "why_removed_differs")
+
+    def __init__(self, group: str, version: str, kind: str, stability: str, served: frozenset[int],
+                 schema_served: frozenset[int], introduced: int, deprecated_in: int | None, removed_in: int | None,
+                 schema_removed_in: int | None, replacement: str | None, replacement_kind: str | None,
+                 interim_replacements: tuple[str, ...], migration: tuple[str, ...], notes: tuple[str, ...],
+                 off_by_default: bool, why_removed_differs: str | None, source: tuple[tuple[str, str], ...] = (),
+                 planned_removal_in: int | None = None) -> None:
+        self.group: Final[str] = group
+        self.version: Final[str] = version
+        self.kind: Final[str] = kind
+        self.stability: Final[str] = stability
+        self.served: Final[frozenset[int]] = served
+        self.schema_served: Final[frozenset[int]] = schema_served
+        self.introduced: Final[int] = introduced
+        self.deprecated_in: Final[int | None] = deprecated_in
+        self.removed_in: Final[int | None] = removed_in
+        self.schema_removed_in: Final[int | None] = schema_removed_in
+        self.replacement: Final[str | None] = replacement
+        self.replacement_kind: Final[str | None] = replacement_kind
+        self.interim_replacements: Final[tuple[str, ...]] = interim_replacements
+        self.migration: Final[tuple[str, ...]] = migration
+        self.notes: Final[tuple[str, ...]] = notes
+        self.off_by_default: Final[bool] = off_by_default
+        self.why_removed_differs: Final[str | None] = why_removed_differs
+        # where each lifecycle fact came from: "tag" (upstream's +k8s:prerelease-lifecycle-gen tag),
+        # "upstream-default" (upstream's generator derived it), "tag-chain", "curated", "schemas",
+        # "default" (kcompat applied introduced + 3); sorted (fact, source) pairs
+        self.source: Final[tuple[tuple[str, str], ...]] = source
+        # upstream's removal release for an API the newest bundled minor still serves
+        self.planned_removal_in: Final[int | None] = planned_removal_in
 
     @property
     def api_version(self) -> str:

@@ -12,9 +12,10 @@ import _thread
 import json
 import os
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from kcompat.catalog.store import schemas_dir
+from kcompat.core.records import Record
 
 STORE_FORMAT = 1
 
@@ -23,12 +24,15 @@ class StoreError(Exception):
     """The schema store is missing or damaged (reinstalling kcompat fixes it)."""
 
 
-class VersionIndex(NamedTuple):
-    minor: int
-    definitions: dict[str, list[int]]
-    """name -> [pool offset, length] or [pool offset, length, docs offset, length]."""
-    kinds: dict[str, str]
-    """"group/version/Kind" ("v1/Pod" for the core group) -> definition name."""
+class VersionIndex(Record):
+    __slots__ = ("definitions", "kinds", "minor")
+
+    def __init__(self, minor: int, definitions: dict[str, list[int]], kinds: dict[str, str]) -> None:
+        self.minor: Final[int] = minor
+        self.definitions: Final[dict[str, list[int]]] = definitions
+        """name -> [pool offset, length] or [pool offset, length, docs offset, length]."""
+        self.kinds: Final[dict[str, str]] = kinds
+        """"group/version/Kind" ("v1/Pod" for the core group) -> definition name."""
 
 
 def kind_key(api_version: str, kind: str) -> str:

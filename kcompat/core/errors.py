@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final
+
+from kcompat.core.records import Record
 
 
-class InputError(NamedTuple):
+class InputError(Record):
     """An input that could not be read at all (missing path, unreadable file, bad suppression): exit 2."""
 
-    path: str
-    reason: str
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path: Final[str] = path
+        self.reason: Final[str] = reason
 
 
 class UsageError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import Final
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.builtin import check_server_validation
@@ -14,6 +14,7 @@ from kcompat.checks.schema_rules import check_schema
 from kcompat.core import rules
 from kcompat.core.errors import InputError
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.records import Record
 from kcompat.core.result import CheckResult
 from kcompat.sources.discover import CONFIG, PARTIAL, Missing, Tree, discover_tree, filled_fields
 from kcompat.sources.load import LoadedInput, load_input
@@ -55,12 +56,15 @@ def load_all(paths: Sequence[str], exclude: Sequence[str],
             yield loaded
 
 
-class Extras(NamedTuple):
+class Extras(Record):
     """What a run keeps besides findings: the resources (graph, plan, report) and the lifecycle
     findings of other versions (plan), gathered in the same single pass over the inputs."""
 
-    resources: list[Resource] | None = None
-    lifecycle: Sequence[CheckContext] = ()
+    __slots__ = ("lifecycle", "resources")
+
+    def __init__(self, resources: list[Resource] | None = None, lifecycle: Sequence[CheckContext] = ()) -> None:
+        self.resources: Final[list[Resource] | None] = resources
+        self.lifecycle: Final[Sequence[CheckContext]] = lifecycle
 
 
 def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckContext,

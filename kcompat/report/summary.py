@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import NamedTuple
+from typing import Final
 
 from kcompat.core.model import Finding, Severity
+from kcompat.core.records import Record
 from kcompat.core.result import CheckResult
 
 
-class Summary(NamedTuple):
-    errors: int
-    warnings: int
-    info: int
-    suppressed: int
-    by_rule: dict[str, int]
+class Summary(Record):
+    __slots__ = ("by_rule", "errors", "info", "suppressed", "warnings")
+
+    def __init__(self, errors: int, warnings: int, info: int, suppressed: int, by_rule: dict[str, int]) -> None:
+        self.errors: Final[int] = errors
+        self.warnings: Final[int] = warnings
+        self.info: Final[int] = info
+        self.suppressed: Final[int] = suppressed
+        self.by_rule: Final[dict[str, int]] = by_rule
 
     @classmethod
     def of(cls, result: CheckResult) -> Summary:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from kcompat.catalog.schema_store import SchemaStore, StoreError, default_store
+from kcompat.core.records import Record
 from kcompat.schema.validator import Compiler, Entry, Problem, run
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
@@ -61,11 +62,14 @@ def version_schemas(minor: int) -> VersionSchemas:
     return VersionSchemas(default_store(), minor)
 
 
-class FieldHistory(NamedTuple):
-    last_before: int | None
-    """Newest minor older than the asked one whose schema of the kind has the field."""
-    first_after: int | None
-    """Oldest minor newer than the asked one whose schema of the kind has the field."""
+class FieldHistory(Record):
+    __slots__ = ("first_after", "last_before")
+
+    def __init__(self, last_before: int | None, first_after: int | None) -> None:
+        self.last_before: Final[int | None] = last_before
+        """Newest minor older than the asked one whose schema of the kind has the field."""
+        self.first_after: Final[int | None] = first_after
+        """Oldest minor newer than the asked one whose schema of the kind has the field."""
 
 
 def _defines(store: SchemaStore, minor: int, api_version: str, kind: str,

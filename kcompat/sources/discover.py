@@ -17,9 +17,10 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import Final
 
 from kcompat.core import limits
+from kcompat.core.records import Record
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -64,11 +65,14 @@ class Tree:
         return self.roles.get(os.path.normpath(path))
 
 
-class Missing(NamedTuple):
+class Missing(Record):
     """A PATH argument that does not exist or cannot be listed."""
 
-    path: str
-    reason: str
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path: Final[str] = path
+        self.reason: Final[str] = reason
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:

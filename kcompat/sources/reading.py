@@ -7,7 +7,9 @@ import errno
 import io
 import os
 import stat
-from typing import NamedTuple
+from typing import Final
+
+from kcompat.core.records import Record
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -18,9 +20,12 @@ _BOMS = (
 )
 
 
-class Undecodable(NamedTuple):
-    reason: str
-    line: int | None = None
+class Undecodable(Record):
+    __slots__ = ("line", "reason")
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        self.reason: Final[str] = reason
+        self.line: Final[int | None] = line
 
 
 def decode(raw: bytes) -> str | Undecodable:

@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.records import Record
 from kcompat.sources.documents import Document
 from kcompat.sources.positions import FieldPath
 
 
-class Resource(NamedTuple):
-    api_version: str
-    kind: str
-    obj: dict[str, Any]
-    document: Document
-    path: tuple[str | int, ...] = ()
-    """Where the object sits inside its document: () at top level, ("items", 3) in a List."""
-    partial: bool = False
-    """A patch (a kustomization's strategic-merge patch): only the fields it sets are there, so
-    types, unknown fields and API lifecycle are checked, required fields are not."""
-    filled: frozenset[str] = frozenset()
-    """Fields Kustomize fills in the build (sources.discover.FILLED: `spec.selector`,
-    `subjects[].namespace`, ...): missing here is not missing there."""
+class Resource(Record):
+    __slots__ = ("api_version", "document", "filled", "kind", "obj", "partial", "path")
+
+    def __init__(self, api_version: str, kind: str, obj: dict[str, Any], document: Document,
+                 path: tuple[str | int, ...] = (), partial: bool = False, filled: frozenset[str] = frozenset()) -> None:
+        self.api_version: Final[str] = api_version
+        self.kind: Final[str] = kind
+        self.obj: Final[dict[str, Any]] = obj
+        self.document: Final[Document] = document
+        self.path: Final[tuple[str | int, ...]] = path
+        """Where the object sits inside its document: () at top level, ("items", 3) in a List."""
+        self.partial: Final[bool] = partial
+        """A patch (a kustomization's strategic-merge patch): only the fields it sets are there, so
+        types, unknown fields and API lifecycle are checked, required fields are not."""
+        self.filled: Final[frozenset[str]] = filled
+        """Fields Kustomize fills in the build (sources.discover.FILLED: `spec.selector`,
+        `subjects[].namespace`, ...): missing here is not missing there."""
 
     def fills(self, field: str) -> bool:
         """Whether field (`subjects[0].namespace`, `spec.selector.matchLabels`) is one Kustomize fills."""

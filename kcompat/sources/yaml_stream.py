@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kcompat.core import limits
 from kcompat.core.model import Origin
+from kcompat.core.records import Record
 from kcompat.sources.documents import Document
 from kcompat.sources.k8s_yaml import KubernetesLoader
 
@@ -76,14 +77,20 @@ def _has_alias(text: str) -> bool:
 ManifestLoader = KubernetesLoader
 
 
-class ParseProblem(NamedTuple):
-    origin: Origin
-    message: str
+class ParseProblem(Record):
+    __slots__ = ("message", "origin")
+
+    def __init__(self, origin: Origin, message: str) -> None:
+        self.origin: Final[Origin] = origin
+        self.message: Final[str] = message
 
 
-class _Chunk(NamedTuple):
-    text: str
-    first_line: int  # 0-based line in the file where the chunk starts
+class _Chunk(Record):
+    __slots__ = ("first_line", "text")
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text: Final[str] = text
+        self.first_line: Final[int] = first_line
 
 
 class DocumentSpan(NamedTuple):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from typing import Any
 
@@ -181,6 +180,8 @@ def check_ingress(errors: FieldErrors, resource: Resource) -> None:
 
 def _ingress_host(errors: FieldErrors, host: str, path: Path) -> None:
     """validateIngressRules / validateIngressTLS: a DNS name (a wildcard one when it has '*'), not an IP."""
+    import ipaddress  # Ingress hosts only: not on the path of a check that has none
+
     try:
         ipaddress.ip_address(host)
     except ValueError:
