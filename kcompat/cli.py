@@ -12,12 +12,15 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
 
 from kcompat import __version__
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE
 from kcompat.core.errors import UsageError
 from kcompat.core.escape import safe_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 # Command name -> module in kcompat.commands (add new commands here).
 COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report", "diff")

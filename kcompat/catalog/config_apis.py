@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from typing import Any, Final
 
 import yaml
 
 from kcompat.catalog.store import schemas_dir
 from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 
 class ConfigVersion(Record):

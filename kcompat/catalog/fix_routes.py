@@ -8,10 +8,12 @@ tests/test_fix_registry.py checks every route against the catalog's replacement 
 
 from __future__ import annotations
 
-from typing import Final
-
 from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 # Migrations that change only the apiVersion line (the kinds' schemas are compatible). The
 # others rewrite fields too; see kcompat/fix/migrations.py and docs/fix.md.

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from typing import Any, Final
 
 from kcompat.catalog.store import schemas_dir
 from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 # Kinds that clients read, never the API server: valid in manifests, no lifecycle to check.
 CLIENT_SIDE_KINDS = frozenset({("v1", "Config"), ("v1", "List")})

@@ -12,10 +12,13 @@ import _thread
 import json
 import os
 from functools import cache
-from typing import Any, Final
 
 from kcompat.catalog.store import schemas_dir
 from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 STORE_FORMAT = 1
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
-
 from kcompat.catalog.lifecycle import Catalog
 from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Final
+
     from kcompat.schema.settings import SchemaSettings
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 
 class InputError(Record):

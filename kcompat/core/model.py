@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any, Final
 
 from kcompat.core.records import Record
 from kcompat.core.versions import Hop
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 
 class Severity(IntEnum):

@@ -10,10 +10,9 @@ NamedTuple with postponed annotations about 0.28 ms (each annotation is compiled
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Self
+    from typing import Any, ClassVar, Self
 
 
 class Record:

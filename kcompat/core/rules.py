@@ -8,10 +8,13 @@ rule through the constants below, so an id is spelt in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
 
 from kcompat.core.model import Severity
 from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 DOCS = "https://github.com/kcompat/kcompat/blob/main/README.md"
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Final
 
 from kcompat.core.records import OrderedRecord
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 _VERSION = re.compile(r"^v?(\d{1,9})\.(\d{1,9})(?:\.\d{1,9})?(?:[-+].*)?$")
 MAX_VERSION_TEXT = 128

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
 
 from kcompat.checks.context import CheckContext
 from kcompat.core import limits
@@ -31,7 +30,10 @@ from kcompat.sources.discover import STDIN, Missing, Tree, discover_tree
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.reading import read_input
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from kcompat.schema.crds import Crd
 
 POOL_MIN_BYTES = 1024 * 1024

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Final
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.builtin import check_server_validation
@@ -19,6 +18,10 @@ from kcompat.core.result import CheckResult
 from kcompat.sources.discover import CONFIG, PARTIAL, Missing, Tree, discover_tree, filled_fields
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.resources import Resource, extract
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 Check = Callable[[Resource, CheckContext], Iterable[Finding]]
 

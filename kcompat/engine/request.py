@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
 from kcompat.sources.helm_request import HelmRequest
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 __all__ = ["CheckRequest", "HelmRequest", "SchemaRequest"]
 

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from kcompat.checks.context import CheckContext
 from kcompat.core import rules
@@ -24,6 +23,7 @@ from kcompat.engine.request import CheckRequest
 from kcompat.sources.discover import discover_tree
 from kcompat.sources.resources import Resource
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from kcompat.engine.crds import CrdSources
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from kcompat.core.errors import UsageError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from kcompat.core.result import CheckResult
     from kcompat.core.versions import KubeVersion

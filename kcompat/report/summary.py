@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Final
 
 from kcompat.core.model import Finding, Severity
 from kcompat.core.records import Record
 from kcompat.core.result import CheckResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 
 class Summary(Record):

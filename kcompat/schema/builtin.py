@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any, Final
 
 from kcompat.catalog.schema_store import SchemaStore, StoreError, default_store
 from kcompat.core.records import Record
 from kcompat.schema.validator import Compiler, Entry, Problem, run
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final, TypeAlias
+
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 MICRO_TIME = "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"
 """Its OpenAPI says `format: date-time` like Time's, but Go decodes it with RFC3339Micro."""
 
-Validate = Callable[[Any], "list[Problem] | None"]
+Validate: TypeAlias = "Callable[[Any], list[Problem] | None]"
 
 
 class VersionSchemas:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
-
 from kcompat.core.versions import KubeVersion
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Final
+
     from kcompat.schema.crds import Crd, CrdRegistry
 
 

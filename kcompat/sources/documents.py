@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from yaml.nodes import Node
 
 from kcompat.core.model import Origin
 from kcompat.sources.positions import FieldPath, locate
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Document:

@@ -3,9 +3,11 @@ are rendered only when one is named (kcompat.sources.helm_render imports subproc
 
 from __future__ import annotations
 
-from typing import Final
-
 from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 
 class HelmRequest(Record):

@@ -7,9 +7,12 @@ import errno
 import io
 import os
 import stat
-from typing import Final
 
 from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),

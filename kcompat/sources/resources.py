@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, Final
 
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
 from kcompat.core.records import Record
 from kcompat.sources.documents import Document
 from kcompat.sources.positions import FieldPath
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 
 class Resource(Record):

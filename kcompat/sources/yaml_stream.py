@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Final, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -21,6 +20,10 @@ from kcompat.core.model import Origin
 from kcompat.core.records import Record
 from kcompat.sources.documents import Document
 from kcompat.sources.k8s_yaml import KubernetesLoader
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 # A line starting with "---" followed by white space or the end of the line always starts
 # a new document (YAML 1.2, 9.1.3), even inside a scalar, so splitting on it is exact.
@@ -93,12 +96,15 @@ class _Chunk(Record):
         self.first_line: Final[int] = first_line
 
 
-class DocumentSpan(NamedTuple):
+class DocumentSpan(Record):
     """Where one document's text lies in a stream (end exclusive; first_line 0-based)."""
 
-    start: int
-    end: int
-    first_line: int
+    __slots__ = ("end", "first_line", "start")
+
+    def __init__(self, start: int, end: int, first_line: int) -> None:
+        self.start: Final[int] = start
+        self.end: Final[int] = end
+        self.first_line: Final[int] = first_line
 
 
 def document_spans(text: str) -> list[DocumentSpan]:

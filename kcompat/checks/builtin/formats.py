@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from kcompat.core.patterns import LazyPattern
 
 # -- regex errors -----------------------------------------------------------------------------
 
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from fractions import Fraction
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
@@ -24,6 +23,10 @@ from kcompat.checks.builtin.pods import (
     port_num_or_name,
 )
 from kcompat.sources.resources import Resource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
@@ -21,6 +20,10 @@ from kcompat.checks.builtin.meta import (
     validate_annotations,
     validate_labels,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PROTOCOLS = frozenset({"TCP", "UDP", "SCTP"})
 PROTOCOL_LIST = ("SCTP", "TCP", "UDP")  # sets.List: sorted
