@@ -245,7 +245,7 @@ def _resources(errors: FieldErrors, resources: Any, path: Path) -> None:
             if isinstance(raw, str) and not raw.lstrip().startswith("-"):
                 continue  # the common case: nothing can be negative
             quantity = f.quantity_of(raw)
-            if quantity is not None and quantity.value < 0:
+            if quantity is not None and quantity.negative:
                 errors.invalid((*path, group, Key(name)), quantity.text(), "must be greater than or equal to 0")
     for name, raw in requests.items():
         if name not in limits or raw == limits[name]:
