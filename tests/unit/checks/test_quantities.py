@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from fractions import Fraction
@@ -36,7 +37,7 @@ def _samples(count: int) -> list[str]:
 
 def test_order_is_the_exact_order() -> None:
     samples = _samples(300)
-    for first, second in zip(samples, samples[1:], strict=False):
+    for first, second in itertools.pairwise(samples):
         expected = _exact(first)
         other = _exact(second)
         assert compare_quantities(first, second) == (expected > other) - (expected < other), (first, second)
