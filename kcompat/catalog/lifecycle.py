@@ -90,20 +90,45 @@ def minor_text(minor: int | None) -> str:
     return f"1.{minor}" if minor is not None else "-"
 
 
+APIS_LINE = '"apis": {'
+"""catalog.json's layout (kcompat.catalog.build.catalog_text): a first line with everything but the
+APIs, this line, then one line per API, `"group/version/Kind": {...}`, and a closing line."""
+
+
 class Catalog:
     def __init__(self, raw: dict[str, Any]) -> None:
-        self.minors: tuple[int, ...] = tuple(raw["minors"])
-        self._raw: dict[tuple[str, str], dict[str, Any]] = {}
+        self._init(raw["minors"], {key: record for key, record in raw["apis"].items()})
+
+    @classmethod
+    def from_text(cls, text: str) -> Catalog:
+        """The catalog of catalog.json's text: when the file has the build's layout, an API's record
+        is parsed only when it is looked up (a one-file check reads two of about 200)."""
+        lines = text.split("\n")
+        if len(lines) < 4 or lines[1] != APIS_LINE or not lines[0].endswith(","):
+            return cls(json.loads(text))
+        catalog = cls.__new__(cls)
+        head = json.loads(lines[0][:-1] + "}")
+        records: dict[str, str | dict[str, Any]] = {}
+        for line in lines[2:]:
+            if line.startswith('"'):
+                key, _, record = line.partition('": ')
+                records[key[1:]] = record.rstrip(",")
+        catalog._init(head["minors"], records)
+        return catalog
+
+    def _init(self, minors: list[int], records: dict[str, str | dict[str, Any]]) -> None:
+        """records: "group/version/Kind" -> the API's JSON object, parsed or as its text."""
+        self.minors: tuple[int, ...] = tuple(minors)
+        self._raw: dict[tuple[str, str], str | dict[str, Any]] = {}
         self._records: dict[tuple[str, str], ApiLifecycle] = {}
         self._all: dict[tuple[str, str], ApiLifecycle] | None = None
         self._kinds_by_group_version: dict[str, set[str]] = {}
         groups = set()
-        for record in raw["apis"].values():
-            group = record["group"]
-            api_version = f"{group}/{record['version']}" if group else record["version"]
-            self._raw[(api_version, record["kind"])] = record
-            self._kinds_by_group_version.setdefault(api_version, set()).add(record["kind"])
-            groups.add(group)
+        for key, record in records.items():
+            api_version, _, kind = key.rpartition("/")
+            self._raw[(api_version, kind)] = record
+            self._kinds_by_group_version.setdefault(api_version, set()).add(kind)
+            groups.add(api_version.rpartition("/")[0])
         self.groups = frozenset(groups)
 
     @property
@@ -113,10 +138,10 @@ class Catalog:
             self._all = {key: self._record(key, raw) for key, raw in self._raw.items()}  # catalog order
         return self._all
 
-    def _record(self, key: tuple[str, str], raw: dict[str, Any]) -> ApiLifecycle:
+    def _record(self, key: tuple[str, str], raw: str | dict[str, Any]) -> ApiLifecycle:
         api = self._records.get(key)
         if api is None:
-            api = self._records[key] = ApiLifecycle.from_json(raw)
+            api = self._records[key] = ApiLifecycle.from_json(json.loads(raw) if isinstance(raw, str) else raw)
         return api
 
     @property
@@ -170,4 +195,4 @@ class Catalog:
 @cache
 def load_catalog() -> Catalog:
     with open(os.path.join(schemas_dir(), "catalog.json"), encoding="utf-8") as handle:
-        return Catalog(json.load(handle))
+        return Catalog.from_text(handle.read())
