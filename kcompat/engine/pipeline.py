@@ -58,12 +58,35 @@ def load_all(paths: Sequence[str], exclude: Sequence[str],
 
 
 @dataclass
+class CheckedObject:
+    """One object of a kept file and the findings the checks reported on it (suppressed ones marked)."""
+
+    resource: Resource
+    findings: list[Finding]
+
+
+@dataclass
+class CheckedFile:
+    """One input of a run that keeps files (`CheckRequest.keep_files`, for `kcompat fix`): the input as
+    loaded (LoadedInput.snapshot: the bytes as read; .text; .documents with positions; .findings of
+    reading and parsing), each object with its own findings, and every finding of the file, in the
+    order the checks reported them."""
+
+    input: LoadedInput
+    objects: list[CheckedObject] = dataclasses.field(default_factory=list)
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+
+
+@dataclass
 class Extras:
-    """What a run keeps besides findings: the resources (graph, plan, report) and the lifecycle
-    findings of other versions (plan), gathered in the same single pass over the inputs."""
+    """What a run keeps besides findings: the resources (graph, plan, report), the lifecycle
+    findings of other versions (plan) and the checked files (fix), gathered in the same single pass
+    over the inputs."""
 
     resources: list[Resource] | None = None
     lifecycle: Sequence[CheckContext] = ()
+    files: list[CheckedFile] | None = None
+    """Each input checked, as a CheckedFile (engine.run.run_files, check_text)."""
 
 
 def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckContext,
@@ -89,6 +112,11 @@ def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckConte
 def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext,
                  ignore: frozenset[str], checks: Sequence[Check], extras: Extras | None = None) -> None:
     """Check one loaded input into result (unsorted); kcompat.engine.jobs runs this in workers."""
+    checked = None
+    if extras is not None and extras.files is not None:
+        checked = CheckedFile(loaded)
+        extras.files.append(checked)
+    first = len(result.findings)
     result.files += 1
     result.checked_files.append(loaded.path)
     result.documents += len(loaded.documents) + sum(f.rule == rules.PARSE_ERROR for f in loaded.findings)
@@ -108,8 +136,11 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
         if is_config(resource):
             # a tool's configuration file, not an API object: only its format's lifecycle is checked
             config_file = True
-            found = list(check_config(resource, context)) if checks else []
-            result.findings.extend(_suppress(finding, resource, ignore) for finding in found)
+            found = [_suppress(finding, resource, ignore) for finding in check_config(resource, context)] \
+                if checks else []
+            result.findings.extend(found)
+            if checked is not None:
+                checked.objects.append(CheckedObject(resource, found))
             continue
         result.objects += 1
         if is_custom(resource, context):
@@ -121,11 +152,16 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
             except Exception as error:  # a bug must not drop the file or hide its other findings
                 found.append(internal_error(resource.origin_of(), f"{getattr(check, '__name__', 'a check')} "
                                             f"failed on this object: {describe_crash(error)}", resource.ref()))
-        result.findings.extend(_suppress(finding, resource, ignore) for finding in _once_per_field(found))
+        reported = [_suppress(finding, resource, ignore) for finding in _once_per_field(found)]
+        result.findings.extend(reported)
         if extras is not None:
             _keep(result, resource, extras)
+        if checked is not None:
+            checked.objects.append(CheckedObject(resource, reported))
     if config_file:
         result.config_files += 1
+    if checked is not None:
+        checked.findings = result.findings[first:]
 
 
 def _unknown_suppressions(loaded: LoadedInput) -> Iterator[InputError]:

@@ -50,6 +50,10 @@ class CheckRequest:
     """Fill CheckResult.checked_documents (see CheckContext.list_documents)."""
     keep_resources: bool = False
     """Return the resources too (graph, plan, report); runs in this process."""
+    keep_files: bool = False
+    """Keep every file as checked (run.run_files, for `kcompat fix`): its bytes as read with their stat,
+    its text, documents, and each object with its findings. The files of Helm charts are inputs too
+    (templates kept as text, never parsed), not rendered; runs in this process."""
 
     @property
     def generated(self) -> bool:

@@ -77,3 +77,23 @@ def read_input(path: str, limit: int) -> bytes:
     """At most limit bytes of a regular file (see open_input); callers compare the length to limit."""
     with open_input(path) as handle:
         return handle.read(limit)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as it was read: its bytes and what stat said while it was open (`kcompat fix --write`
+    replaces a file only while it still holds exactly this: kcompat.fix.writer)."""
+
+    raw: bytes
+    size: int
+    mtime_ns: int
+    inode: int
+    device: int
+
+
+def read_snapshot(path: str, limit: int) -> Snapshot:
+    """At most limit bytes of a regular file (see open_input) with its stat at that time."""
+    with open_input(path) as handle:
+        info = os.fstat(handle.fileno())
+        raw = handle.read(limit)
+    return Snapshot(raw, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
