@@ -9,7 +9,7 @@ from kcompat.core import limits
 from kcompat.core.model import Finding, Origin, Severity
 from kcompat.sources.discover import STDIN, TEMPLATE
 from kcompat.sources.documents import Document
-from kcompat.sources.reading import Snapshot, Undecodable, decode, read_input, read_snapshot
+from kcompat.sources.reading import Snapshot, Undecodable, decode, read_input
 from kcompat.sources.yaml_stream import ParseProblem, parse_stream
 
 STDIN_NAME = "<stdin>"
@@ -25,7 +25,7 @@ class LoadedInput:
     role: str | None = None
     """What the repository makes of the file (sources.discover: PARTIAL, PATCH_OPS, CONFIG, TEMPLATE), or None."""
     snapshot: Snapshot | None = field(default=None, repr=False)
-    """Only when kept (load_input(keep=True), for `kcompat fix`): the bytes as read and their stat."""
+    """Only when kept (load_snapshot, for `kcompat fix`): the bytes as read and their stat."""
     text: str | None = field(default=None, repr=False)
     """Only when kept: the decoded text the documents were parsed from (None: too large or undecodable)."""
     undecodable: str | None = None
@@ -40,14 +40,10 @@ def read_bytes(path: str) -> bytes:
     return read_input(path, limits.MAX_FILE_BYTES + 1)
 
 
-def load_input(path: str, role: str | None = None, keep: bool = False) -> LoadedInput:
-    """One input's documents and problems; keep: also the bytes as read (with their stat) and the
-    decoded text (`kcompat fix` rewrites exactly those bytes, never a second read of the file)."""
+def load_input(path: str, role: str | None = None) -> LoadedInput:
     shown = STDIN_NAME if path == STDIN else path
     loaded = LoadedInput(shown, role=role)
     try:
-        if keep and path != STDIN:
-            return load_snapshot(path, read_snapshot(path, limits.MAX_FILE_BYTES + 1), role)
         raw = read_bytes(path)
     except OSError as error:
         loaded.unreadable = error.strerror or str(error)
@@ -56,7 +52,8 @@ def load_input(path: str, role: str | None = None, keep: bool = False) -> Loaded
 
 
 def load_snapshot(path: str, snapshot: Snapshot, role: str | None = None) -> LoadedInput:
-    """A file already read (read_snapshot), kept: its documents, its text and the snapshot itself."""
+    """A file already read (read_snapshot), kept: its documents, its text and the snapshot itself
+    (`kcompat fix` rewrites exactly those bytes, never a second read of the file)."""
     loaded = load_text(snapshot.raw, path, keep=True, role=role)
     loaded.snapshot = snapshot
     return loaded
