@@ -46,6 +46,8 @@ def run(request: CheckRequest, checks: Sequence[Check] = DEFAULT_CHECKS) -> Chec
 def run_keeping(request: CheckRequest,
                 checks: Sequence[Check] = DEFAULT_CHECKS) -> tuple[CheckResult, list[Resource]]:
     """run(), also returning the resources when request.keep_resources (else an empty list)."""
+    if request.keep_files:
+        raise ValueError("a request that keeps files is run with run_files")
     from kcompat.engine.schema_options import add_crd_sources
 
     context, crd_sources = context_for(request)
