@@ -121,11 +121,15 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def _mentions_crd(path: str) -> bool:
-    """Whether a file may hold a CRD: a byte search (files with a BOM are always parsed)."""
     try:
         raw = read_input(path, limits.MAX_FILE_BYTES + 1)
     except OSError:
         return False
+    return may_hold_crd(raw)
+
+
+def may_hold_crd(raw: bytes) -> bool:
+    """Whether a file's bytes may hold a CRD: a byte search (files with a BOM are always parsed)."""
     return _MARKER in raw or raw.startswith(_BOMS)
 
 

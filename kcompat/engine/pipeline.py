@@ -59,15 +59,44 @@ def load_all(paths: Sequence[str], exclude: Sequence[str],
             yield loaded
 
 
+class CheckedObject:
+    """One object of a kept file and the findings the checks reported on it (suppressed ones marked)."""
+
+    __slots__ = ("findings", "resource")
+
+    def __init__(self, resource: Resource, findings: list[Finding]) -> None:
+        self.resource = resource
+        self.findings = findings
+
+
+class CheckedFile:
+    """One input of a run that keeps files (`CheckRequest.keep_files`, for `kcompat fix`): the input as
+    loaded (LoadedInput.snapshot: the bytes as read; .text; .documents with positions; .findings of
+    reading and parsing), each object with its own findings, and every finding of the file, in the
+    order the checks reported them."""
+
+    __slots__ = ("findings", "input", "objects")
+
+    def __init__(self, input: LoadedInput, objects: list[CheckedObject] | None = None,
+                 findings: list[Finding] | None = None) -> None:
+        self.input = input
+        self.objects: list[CheckedObject] = objects if objects is not None else []
+        self.findings: list[Finding] = findings if findings is not None else []
+
+
 class Extras(Record):
-    """What a run keeps besides findings: the resources (graph, plan, report) and the lifecycle
-    findings of other versions (plan), gathered in the same single pass over the inputs."""
+    """What a run keeps besides findings: the resources (graph, plan, report), the lifecycle
+    findings of other versions (plan) and the checked files (fix), gathered in the same single pass
+    over the inputs."""
 
-    __slots__ = ("lifecycle", "resources")
+    __slots__ = ("files", "lifecycle", "resources")
 
-    def __init__(self, resources: list[Resource] | None = None, lifecycle: Sequence[CheckContext] = ()) -> None:
+    def __init__(self, resources: list[Resource] | None = None, lifecycle: Sequence[CheckContext] = (),
+                 files: list[CheckedFile] | None = None) -> None:
         self.resources: Final[list[Resource] | None] = resources
         self.lifecycle: Final[Sequence[CheckContext]] = lifecycle
+        self.files: Final[list[CheckedFile] | None] = files
+        """Each input checked, as a CheckedFile (engine.run.run_files, check_text)."""
 
 
 def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckContext,
@@ -93,6 +122,11 @@ def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckConte
 def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext,
                  ignore: frozenset[str], checks: Sequence[Check], extras: Extras | None = None) -> None:
     """Check one loaded input into result (unsorted); kcompat.engine.jobs runs this in workers."""
+    checked = None
+    if extras is not None and extras.files is not None:
+        checked = CheckedFile(loaded)
+        extras.files.append(checked)
+    first = len(result.findings)
     result.files += 1
     result.checked_files.append(loaded.path)
     result.documents += len(loaded.documents) + sum(f.rule == rules.PARSE_ERROR for f in loaded.findings)
@@ -112,8 +146,11 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
         if is_config(resource, context):
             # a tool's configuration file, not an API object: only its format's lifecycle is checked
             config_file = True
-            found = list(check_config(resource, context)) if checks else []
-            result.findings.extend(_suppress(finding, resource, ignore) for finding in found)
+            found = [_suppress(finding, resource, ignore) for finding in check_config(resource, context)] \
+                if checks else []
+            result.findings.extend(found)
+            if checked is not None:
+                checked.objects.append(CheckedObject(resource, found))
             continue
         result.objects += 1
         if is_custom(resource, context):
@@ -125,11 +162,16 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
             except Exception as error:  # a bug must not drop the file or hide its other findings
                 found.append(internal_error(resource.origin_of(), f"{getattr(check, '__name__', 'a check')} "
                                             f"failed on this object: {describe_crash(error)}", resource.ref()))
-        result.findings.extend(_suppress(finding, resource, ignore) for finding in _once_per_field(found))
+        reported = [_suppress(finding, resource, ignore) for finding in _once_per_field(found)]
+        result.findings.extend(reported)
         if extras is not None:
             _keep(result, resource, extras)
+        if checked is not None:
+            checked.objects.append(CheckedObject(resource, reported))
     if config_file:
         result.config_files += 1
+    if checked is not None:
+        checked.findings = result.findings[first:]
 
 
 def _unknown_suppressions(loaded: LoadedInput) -> Iterator[InputError]:

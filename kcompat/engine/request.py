@@ -33,16 +33,34 @@ DEFAULT_SCHEMA = SchemaRequest()
 
 
 class CheckRequest(Record):
-    __slots__ = ("allow_remote", "chart_dir", "current", "exclude", "helm", "helm_releases", "ignore", "jobs",
-                 "keep_resources", "kustomize", "lifecycle_hops", "list_documents", "paths", "render", "rollout",
-                 "schema", "target")
+    __slots__ = (
+        "allow_remote",
+        "chart_dir",
+        "current",
+        "exclude",
+        "helm",
+        "helm_releases",
+        "ignore",
+        "jobs",
+        "keep_files",
+        "keep_resources",
+        "kustomize",
+        "lifecycle_hops",
+        "list_documents",
+        "paths",
+        "render",
+        "rollout",
+        "schema",
+        "target",
+    )
 
     def __init__(self, paths: tuple[str, ...], target: KubeVersion, current: KubeVersion | None = None,
                  exclude: tuple[str, ...] = (), ignore: frozenset[str] = frozenset(),
                  schema: SchemaRequest | None = DEFAULT_SCHEMA, jobs: int = 1, helm: tuple[HelmRequest, ...] = (),
                  kustomize: tuple[str, ...] = (), helm_releases: tuple[str, ...] = (), render: bool = False,
                  allow_remote: bool = False, chart_dir: str | None = None, rollout: bool = False,
-                 lifecycle_hops: bool = False, list_documents: bool = True, keep_resources: bool = False) -> None:
+                 lifecycle_hops: bool = False, list_documents: bool = True, keep_resources: bool = False,
+                 keep_files: bool = False) -> None:
         self.paths: Final[tuple[str, ...]] = paths
         self.target: Final[KubeVersion] = target
         self.current: Final[KubeVersion | None] = current
@@ -69,6 +87,10 @@ class CheckRequest(Record):
         """Fill CheckResult.checked_documents (see CheckContext.list_documents)."""
         self.keep_resources: Final[bool] = keep_resources
         """Return the resources too (graph, plan, report); runs in this process."""
+        self.keep_files: Final[bool] = keep_files
+        """Keep every file as checked (run.run_files, for `kcompat fix`): its bytes as read with their stat,
+        its text, documents, and each object with its findings. The files of Helm charts are inputs too
+        (templates kept as text, never parsed), not rendered; runs in this process."""
 
     @property
     def generated(self) -> bool:

@@ -84,3 +84,25 @@ def read_input(path: str, limit: int) -> bytes:
     """At most limit bytes of a regular file (see open_input); callers compare the length to limit."""
     with open_input(path) as handle:
         return handle.read(limit)
+
+
+class Snapshot(Record):
+    """A file as it was read: its bytes and what stat said while it was open (`kcompat fix --write`
+    replaces a file only while it still holds exactly this: kcompat.fix.writer)."""
+
+    __slots__ = ("device", "inode", "mtime_ns", "raw", "size")
+
+    def __init__(self, raw: bytes, size: int, mtime_ns: int, inode: int, device: int) -> None:
+        self.raw: Final[bytes] = raw
+        self.size: Final[int] = size
+        self.mtime_ns: Final[int] = mtime_ns
+        self.inode: Final[int] = inode
+        self.device: Final[int] = device
+
+
+def read_snapshot(path: str, limit: int) -> Snapshot:
+    """At most limit bytes of a regular file (see open_input) with its stat at that time."""
+    with open_input(path) as handle:
+        info = os.fstat(handle.fileno())
+        raw = handle.read(limit)
+    return Snapshot(raw, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
