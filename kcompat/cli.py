@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from functools import cache
 
 from kcompat import __version__
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE
@@ -26,10 +27,11 @@ if TYPE_CHECKING:
 COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report", "diff")
 
 
+@cache
 def _columns() -> int:
     """The terminal width as shutil.get_terminal_size() finds it (COLUMNS, then the terminal, then 80),
-    without importing shutil and its archive modules on every start (argparse builds a formatter for
-    each argument it adds)."""
+    without importing shutil and its archive modules on every start; asked once per main() call, not for
+    each of the formatters argparse builds (one per argument it adds)."""
     try:
         columns = int(os.environ.get("COLUMNS", "0"))
     except ValueError:
@@ -88,6 +90,7 @@ def _tune_garbage_collector() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tune_garbage_collector()
+    _columns.cache_clear()  # the terminal may have changed since an earlier in-process call
     args_list = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(args_list[0] if args_list and args_list[0] in COMMANDS else None)
     try:
