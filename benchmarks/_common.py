@@ -42,6 +42,18 @@ def child_env() -> tuple[dict[str, str], str]:
     return env, f"not installed; PYTHONPATH={REPO_ROOT}"
 
 
+def install_kind() -> str:
+    """"editable" when kcompat is imported from this checkout (pip install -e: its finder also runs
+    at every interpreter start, in python -c pass too), "regular" when from site-packages (pip
+    install ., as users and pre-commit install kcompat)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("kcompat")
+    if spec is None or spec.origin is None:
+        return "not installed"
+    return "editable" if REPO_ROOT in Path(spec.origin).resolve().parents else "regular"
+
+
 def ensure_importable() -> None:
     """Let this process import kcompat from the checkout when it is not installed."""
     try:
@@ -60,7 +72,7 @@ def kcompat_runner() -> Runner:
     env, how = child_env()
     script = Path(sysconfig.get_path("scripts")) / "kcompat"
     if script.is_file() and os.access(script, os.X_OK) and how == "installed":
-        return Runner((str(script),), env, f"console script {script}")
+        return Runner((str(script),), env, f"console script {script}, {install_kind()} install")
     return Runner((sys.executable, "-m", "kcompat"), env, f"{sys.executable} -m kcompat ({how})")
 
 

@@ -9,22 +9,54 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from functools import cache
 
 from kcompat import __version__
 from kcompat.commands.common import EXIT_OK, EXIT_USAGE
 from kcompat.core.errors import UsageError
 from kcompat.core.escape import safe_text
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
 # Command name -> module in kcompat.commands (add new commands here).
 COMMANDS = ("check", "explain", "versions", "schemas", "rules", "graph", "plan", "fix", "clients", "report", "diff")
+
+
+@cache
+def _columns() -> int:
+    """The terminal width as shutil.get_terminal_size() finds it (COLUMNS, then the terminal, then 80),
+    without importing shutil and its archive modules on every start; asked once per main() call, not for
+    each of the formatters argparse builds (one per argument it adds)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse quotes unrecognised arguments raw: its one-line errors go through safe_text too
     (subcommand parsers are of the same class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -58,6 +90,7 @@ def _tune_garbage_collector() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tune_garbage_collector()
+    _columns.cache_clear()  # the terminal may have changed since an earlier in-process call
     args_list = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(args_list[0] if args_list and args_list[0] in COMMANDS else None)
     try:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from upstream import DEFAULT_CACHE, SCHEMAS_DIR, definitions_by_minor, pinned_artifacts
 
-from kcompat.catalog.build import build_catalog, served_ranges
+from kcompat.catalog.build import build_catalog, catalog_text, served_ranges
 
 
 def served_gvks(definitions: dict[str, Any]) -> set[tuple[str, str, str]]:
@@ -51,7 +51,7 @@ def main() -> None:
         "apis": served_ranges(served),
     }
     write_json(SCHEMAS_DIR / "served-apis.json", served_doc)
-    write_json(SCHEMAS_DIR / "catalog.json", build_catalog(SCHEMAS_DIR))
+    (SCHEMAS_DIR / "catalog.json").write_text(catalog_text(build_catalog(SCHEMAS_DIR)))
     print(f"served-apis.json: {len(served_doc['apis'])} group/version/kinds over "
           f"1.{min(served)}..1.{max(served)}")
 

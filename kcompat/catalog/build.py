@@ -15,6 +15,17 @@ import yaml
 
 CATALOG_FORMAT = 1
 
+
+def catalog_text(catalog: dict[str, Any]) -> str:
+    """catalog.json as written: valid JSON laid out so that kcompat.catalog.lifecycle.Catalog.from_text
+    parses only the APIs a run looks up: the other keys on the first line, then `"apis": {`, then
+    one line per API (sorted keys, compact), then `}}`."""
+    head = {key: value for key, value in catalog.items() if key != "apis"}
+    first = json.dumps(head, sort_keys=True, separators=(", ", ": "))[:-1] + ","
+    apis = [f"{json.dumps(key)}: {json.dumps(record, sort_keys=True, separators=(',', ':'))}"
+            for key, record in sorted(catalog["apis"].items())]
+    return "\n".join([first, '"apis": {', ",\n".join(apis), "}}"]) + "\n"
+
 # Kinds registered in every group/version for the API machinery; they are not resources
 # a manifest declares, so they get no lifecycle entry.
 META_KINDS = frozenset(

@@ -8,20 +8,25 @@ tests/test_fix_registry.py checks every route against the catalog's replacement 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 # Migrations that change only the apiVersion line (the kinds' schemas are compatible). The
 # others rewrite fields too; see kcompat/fix/migrations.py and docs/fix.md.
 APIVERSION_ONLY = frozenset({"generic", "pdb", "event"})
 
 
-@dataclass(frozen=True)
-class Route:
-    api_version: str
-    """The replacement group/version; which minors serve it comes from the catalog."""
-    migration: str
+class Route(Record):
+    __slots__ = ("api_version", "migration")
+
+    def __init__(self, api_version: str, migration: str) -> None:
+        self.api_version: Final[str] = api_version
+        """The replacement group/version; which minors serve it comes from the catalog."""
+        self.migration: Final[str] = migration
 
     @property
     def apiversion_only(self) -> bool:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
 from functools import cache
-from typing import Any
 
 from kcompat.catalog.store import schemas_dir
+from kcompat.core.records import Record
 from kcompat.core.versions import KubeVersion
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 # Kinds that clients read, never the API server: valid in manifests, no lifecycle to check.
 CLIENT_SIDE_KINDS = frozenset({("v1", "Config"), ("v1", "List")})
@@ -18,31 +22,41 @@ def _minors(ranges: list[list[int]]) -> frozenset[int]:
     return frozenset(m for first, last in ranges for m in range(first, last + 1))
 
 
-@dataclass(frozen=True)
-class ApiLifecycle:
-    group: str
-    version: str
-    kind: str
-    stability: str
-    served: frozenset[int]
-    schema_served: frozenset[int]
-    introduced: int
-    deprecated_in: int | None
-    removed_in: int | None
-    schema_removed_in: int | None
-    replacement: str | None
-    replacement_kind: str | None
-    interim_replacements: tuple[str, ...]
-    migration: tuple[str, ...]
-    notes: tuple[str, ...]
-    off_by_default: bool
-    why_removed_differs: str | None
-    # where each lifecycle fact came from: "tag" (upstream's +k8s:prerelease-lifecycle-gen tag),
-    # "upstream-default" (upstream's generator derived it), "tag-chain", "curated", "schemas",
-    # "default" (kcompat applied introduced + 3); sorted (fact, source) pairs
-    source: tuple[tuple[str, str], ...] = ()
-    # upstream's removal release for an API the newest bundled minor still serves
-    planned_removal_in: int | None = None
+class ApiLifecycle(Record):
+    __slots__ = ("deprecated_in", "group", "interim_replacements", "introduced", "kind", "migration", "notes",
+                 "off_by_default", "planned_removal_in", "removed_in", "replacement", "replacement_kind",
+                 "schema_removed_in", "schema_served", "served", "source", "stability", "version",
+                 "why_removed_differs")
+
+    def __init__(self, group: str, version: str, kind: str, stability: str, served: frozenset[int],
+                 schema_served: frozenset[int], introduced: int, deprecated_in: int | None, removed_in: int | None,
+                 schema_removed_in: int | None, replacement: str | None, replacement_kind: str | None,
+                 interim_replacements: tuple[str, ...], migration: tuple[str, ...], notes: tuple[str, ...],
+                 off_by_default: bool, why_removed_differs: str | None, source: tuple[tuple[str, str], ...] = (),
+                 planned_removal_in: int | None = None) -> None:
+        self.group: Final[str] = group
+        self.version: Final[str] = version
+        self.kind: Final[str] = kind
+        self.stability: Final[str] = stability
+        self.served: Final[frozenset[int]] = served
+        self.schema_served: Final[frozenset[int]] = schema_served
+        self.introduced: Final[int] = introduced
+        self.deprecated_in: Final[int | None] = deprecated_in
+        self.removed_in: Final[int | None] = removed_in
+        self.schema_removed_in: Final[int | None] = schema_removed_in
+        self.replacement: Final[str | None] = replacement
+        self.replacement_kind: Final[str | None] = replacement_kind
+        self.interim_replacements: Final[tuple[str, ...]] = interim_replacements
+        self.migration: Final[tuple[str, ...]] = migration
+        self.notes: Final[tuple[str, ...]] = notes
+        self.off_by_default: Final[bool] = off_by_default
+        self.why_removed_differs: Final[str | None] = why_removed_differs
+        # where each lifecycle fact came from: "tag" (upstream's +k8s:prerelease-lifecycle-gen tag),
+        # "upstream-default" (upstream's generator derived it), "tag-chain", "curated", "schemas",
+        # "default" (kcompat applied introduced + 3); sorted (fact, source) pairs
+        self.source: Final[tuple[tuple[str, str], ...]] = source
+        # upstream's removal release for an API the newest bundled minor still serves
+        self.planned_removal_in: Final[int | None] = planned_removal_in
 
     @property
     def api_version(self) -> str:
@@ -76,16 +90,59 @@ def minor_text(minor: int | None) -> str:
     return f"1.{minor}" if minor is not None else "-"
 
 
+APIS_LINE = '"apis": {'
+"""catalog.json's layout (kcompat.catalog.build.catalog_text): a first line with everything but the
+APIs, this line, then one line per API, `"group/version/Kind": {...}`, and a closing line."""
+
+
 class Catalog:
     def __init__(self, raw: dict[str, Any]) -> None:
-        self.minors: tuple[int, ...] = tuple(raw["minors"])
-        self.apis: dict[tuple[str, str], ApiLifecycle] = {}
+        self._init(raw["minors"], {key: record for key, record in raw["apis"].items()})
+
+    @classmethod
+    def from_text(cls, text: str) -> Catalog:
+        """The catalog of catalog.json's text: when the file has the build's layout, an API's record
+        is parsed only when it is looked up (a one-file check reads two of about 200)."""
+        lines = text.split("\n")
+        if len(lines) < 4 or lines[1] != APIS_LINE or not lines[0].endswith(","):
+            return cls(json.loads(text))
+        catalog = cls.__new__(cls)
+        head = json.loads(lines[0][:-1] + "}")
+        records: dict[str, str | dict[str, Any]] = {}
+        for line in lines[2:]:
+            if line.startswith('"'):
+                key, _, record = line.partition('": ')
+                records[key[1:]] = record.rstrip(",")
+        catalog._init(head["minors"], records)
+        return catalog
+
+    def _init(self, minors: list[int], records: dict[str, str | dict[str, Any]]) -> None:
+        """records: "group/version/Kind" -> the API's JSON object, parsed or as its text."""
+        self.minors: tuple[int, ...] = tuple(minors)
+        self._raw: dict[tuple[str, str], str | dict[str, Any]] = {}
+        self._records: dict[tuple[str, str], ApiLifecycle] = {}
+        self._all: dict[tuple[str, str], ApiLifecycle] | None = None
         self._kinds_by_group_version: dict[str, set[str]] = {}
-        for record in raw["apis"].values():
-            api = ApiLifecycle.from_json(record)
-            self.apis[(api.api_version, api.kind)] = api
-            self._kinds_by_group_version.setdefault(api.api_version, set()).add(api.kind)
-        self.groups = frozenset(api.group for api in self.apis.values())
+        groups = set()
+        for key, record in records.items():
+            api_version, _, kind = key.rpartition("/")
+            self._raw[(api_version, kind)] = record
+            self._kinds_by_group_version.setdefault(api_version, set()).add(kind)
+            groups.add(api_version.rpartition("/")[0])
+        self.groups = frozenset(groups)
+
+    @property
+    def apis(self) -> dict[tuple[str, str], ApiLifecycle]:
+        """Every API's record (built on first use: a check of a few objects reads only their own)."""
+        if self._all is None:
+            self._all = {key: self._record(key, raw) for key, raw in self._raw.items()}  # catalog order
+        return self._all
+
+    def _record(self, key: tuple[str, str], raw: str | dict[str, Any]) -> ApiLifecycle:
+        api = self._records.get(key)
+        if api is None:
+            api = self._records[key] = ApiLifecycle.from_json(json.loads(raw) if isinstance(raw, str) else raw)
+        return api
 
     @property
     def versions(self) -> list[KubeVersion]:
@@ -99,7 +156,9 @@ class Catalog:
         return version.major == 1 and version.minor in self.minors
 
     def lookup(self, api_version: str, kind: str) -> ApiLifecycle | None:
-        return self.apis.get((api_version, kind))
+        key = (api_version, kind)
+        raw = self._raw.get(key)
+        return self._record(key, raw) if raw is not None else None
 
     def is_builtin_group(self, group: str) -> bool:
         return group in self.groups
@@ -135,5 +194,5 @@ class Catalog:
 
 @cache
 def load_catalog() -> Catalog:
-    with (schemas_dir() / "catalog.json").open() as handle:
-        return Catalog(json.load(handle))
+    with open(os.path.join(schemas_dir(), "catalog.json"), encoding="utf-8") as handle:
+        return Catalog.from_text(handle.read())

@@ -8,15 +8,17 @@ offset and reused by every version that contains it.
 
 from __future__ import annotations
 
+import _thread
 import json
 import os
-import threading
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 from kcompat.catalog.store import schemas_dir
+from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 STORE_FORMAT = 1
 
@@ -25,13 +27,15 @@ class StoreError(Exception):
     """The schema store is missing or damaged (reinstalling kcompat fixes it)."""
 
 
-@dataclass(frozen=True)
-class VersionIndex:
-    minor: int
-    definitions: dict[str, list[int]]
-    """name -> [pool offset, length] or [pool offset, length, docs offset, length]."""
-    kinds: dict[str, str]
-    """"group/version/Kind" ("v1/Pod" for the core group) -> definition name."""
+class VersionIndex(Record):
+    __slots__ = ("definitions", "kinds", "minor")
+
+    def __init__(self, minor: int, definitions: dict[str, list[int]], kinds: dict[str, str]) -> None:
+        self.minor: Final[int] = minor
+        self.definitions: Final[dict[str, list[int]]] = definitions
+        """name -> [pool offset, length] or [pool offset, length, docs offset, length]."""
+        self.kinds: Final[dict[str, str]] = kinds
+        """"group/version/Kind" ("v1/Pod" for the core group) -> definition name."""
 
 
 def kind_key(api_version: str, kind: str) -> str:
@@ -39,20 +43,20 @@ def kind_key(api_version: str, kind: str) -> str:
 
 
 class SchemaStore:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = os.fspath(folder)
         self._manifest: dict[str, Any] | None = None
         self._minors: tuple[int, ...] | None = None
         self._indexes: dict[int, VersionIndex] = {}
         self._pool_cache: dict[tuple[str, int], Any] = {}
         self._fds: dict[str, int] = {}
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()  # threading's import is not needed for a lock
 
     # ------------------------------------------------------------------ manifest
     @property
     def manifest(self) -> dict[str, Any]:
         if self._manifest is None:
-            manifest = self._load_json(self.folder / "manifest.json")
+            manifest = self._load_json(os.path.join(self.folder, "manifest.json"))
             if manifest.get("format") != STORE_FORMAT:
                 raise StoreError(f"{self.folder}/manifest.json: unsupported store format "
                                  f"{manifest.get('format')!r}")
@@ -76,7 +80,7 @@ class SchemaStore:
     def index(self, minor: int) -> VersionIndex:
         found = self._indexes.get(minor)
         if found is None:
-            raw = self._load_json(self.folder / f"v1.{minor}.json")
+            raw = self._load_json(os.path.join(self.folder, f"v1.{minor}.json"))
             try:
                 found = VersionIndex(minor, raw["definitions"], raw["kinds"])
             except KeyError as error:
@@ -102,9 +106,9 @@ class SchemaStore:
         return value
 
     # ------------------------------------------------------------------ files
-    def _load_json(self, path: Path) -> dict[str, Any]:
+    def _load_json(self, path: str) -> dict[str, Any]:
         try:
-            with path.open("rb") as handle:
+            with open(path, "rb") as handle:
                 value = json.load(handle)
         except FileNotFoundError:
             raise StoreError(f"{path} is missing; reinstall kcompat") from None
@@ -119,7 +123,7 @@ class SchemaStore:
         cached = self._pool_cache.get(key)
         if cached is not None:
             return cached
-        path = self.folder / file
+        path = os.path.join(self.folder, file)
         try:
             data = self._read(path, file, offset, length)
             value = json.loads(data)
@@ -132,7 +136,7 @@ class SchemaStore:
         self._pool_cache[key] = value
         return value
 
-    def _read(self, path: Path, file: str, offset: int, length: int) -> bytes:
+    def _read(self, path: str, file: str, offset: int, length: int) -> bytes:
         """One line of a pool; pread keeps an inherited descriptor safe in forked workers."""
         with self._lock:
             fd = self._fds.get(file)
@@ -147,4 +151,4 @@ class SchemaStore:
 
 @cache
 def default_store() -> SchemaStore:
-    return SchemaStore(schemas_dir() / "store")
+    return SchemaStore(os.path.join(schemas_dir(), "store"))

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcompat.catalog.fix_routes import fixable
 from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS, ApiLifecycle, minor_text
 from kcompat.checks.context import CheckContext
 from kcompat.core.model import Finding
 from kcompat.core.rules import DEPRECATED_API, NOT_YET_SERVED, OFF_BY_DEFAULT_API, REMOVED_API, UNKNOWN_API, severity_of
-from kcompat.core.versions import Hop
+from kcompat.core.versions import Hop, KubeVersion
 from kcompat.sources.resources import Resource
 
 RULES = {rule: severity_of(rule)
@@ -80,6 +79,13 @@ def _removed(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Fi
     return _finding("removed-api", resource, message, context, replacement, hop,
                     deprecated_in=minor_text(api.deprecated_in) if api.deprecated_in else None,
                     removed_in=minor_text(removed), fixable=fixable(api.api_version, api.kind, context.target))
+
+
+def fixable(api_version: str, kind: str, target: KubeVersion) -> bool:
+    """Whether `kcompat fix` migrates the API (catalog.fix_routes, read only for such a finding)."""
+    from kcompat.catalog import fix_routes
+
+    return fix_routes.fixable(api_version, kind, target)
 
 
 def _deprecated(resource: Resource, api: ApiLifecycle, context: CheckContext) -> Finding:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -30,7 +29,10 @@ from kcompat.core.rules import (
 )
 from kcompat.sources.resources import Resource
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from kcompat.schema.validator import Problem
 
 RULES = {rule: severity_of(rule) for rule in (SCHEMA, UNKNOWN_FIELD, REMOVED_FIELD, DUPLICATE_KEY, SCHEMA_UNAVAILABLE,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from kcompat.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 from kcompat.commands.options import (
@@ -22,6 +21,10 @@ from kcompat.commands.options import (
 )
 from kcompat.core.escape import safe_text
 from kcompat.report.formats import CHECK_FORMATS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _Chart(argparse.Action):

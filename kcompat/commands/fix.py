@@ -38,24 +38,24 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kcompat.fix.files import fix_context, fix_paths
+    from kcompat.fix.files import Fixer, fix_paths, fix_request
 
     target, _ = target_and_current(args.target_version, None)
     if "-" in args.paths:
         raise UsageError("fix works on files, not stdin (-)")
-    context = fix_context(target)
-    fixer = None
+    fixer: Fixer | None = None
     if args.crd_upgrade:
         from kcompat.commands.diff import read_upgrade
-        from kcompat.fix.crd_migrate import CrdUpgrade, migrate_text
+        from kcompat.fix.crd_migrate import CrdUpgrade, migrate_checked
 
         old, new = read_upgrade(args, args.crd_upgrade[0], args.crd_upgrade[1], target)
         upgrade = CrdUpgrade(old.crds_by_name(), new.crds_by_name(), args.crd_upgrade[0], args.crd_upgrade[1])
 
-        def fixer(text: str, path: str) -> Any:
-            return migrate_text(text, path, upgrade)
+        def fixer(checked: Any, _: Any) -> Any:
+            return migrate_checked(checked, upgrade)
 
-    report = fix_paths(args.paths, args.exclude, context, write=args.write, templates=args.templates, fixer=fixer)
+    request = fix_request(tuple(args.paths), target, tuple(args.exclude))
+    report = fix_paths(request, write=args.write, templates=args.templates, fixer=fixer)
     if not args.write:
         sys.stdout.write(diff_text("".join(result.diff() for result in report.files)))
     _print_report(report, args.write, args.quiet)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from kcompat.commands.common import UsageError, target_and_current
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from kcompat.core.versions import KubeVersion
     from kcompat.engine.request import CheckRequest, SchemaRequest
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 
-@dataclass(frozen=True)
-class InputError:
+class InputError(Record):
     """An input that could not be read at all (missing path, unreadable file, bad suppression): exit 2."""
 
-    path: str
-    reason: str
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path: Final[str] = path
+        self.reason: Final[str] = reason
 
 
 class UsageError(Exception):

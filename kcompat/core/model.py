@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
 
+from kcompat.core.records import Record
 from kcompat.core.versions import Hop
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 
 class Severity(IntEnum):
@@ -23,15 +26,18 @@ class Severity(IntEnum):
         return cls[text.upper()]
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(Record):
     """Where something came from. Lines and columns are 1-based; document is 0-based."""
 
-    path: str
-    document: int | None = None
-    line: int | None = None
-    column: int | None = None
-    template: str | None = None
+    __slots__ = ("column", "document", "line", "path", "template")
+
+    def __init__(self, path: str, document: int | None = None, line: int | None = None, column: int | None = None,
+                 template: str | None = None) -> None:
+        self.path: Final[str] = path
+        self.document: Final[int | None] = document
+        self.line: Final[int | None] = line
+        self.column: Final[int | None] = column
+        self.template: Final[str | None] = template
 
     def at(self, line: int | None, column: int | None) -> Origin:
         return Origin(self.path, self.document, line, column, self.template)
@@ -45,14 +51,16 @@ class Origin:
         return ":".join(parts)
 
 
-@dataclass(frozen=True)
-class ObjectRef:
+class ObjectRef(Record):
     """The Kubernetes identity of the object a finding concerns."""
 
-    api_version: str
-    kind: str
-    name: str | None = None
-    namespace: str | None = None
+    __slots__ = ("api_version", "kind", "name", "namespace")
+
+    def __init__(self, api_version: str, kind: str, name: str | None = None, namespace: str | None = None) -> None:
+        self.api_version: Final[str] = api_version
+        self.kind: Final[str] = kind
+        self.name: Final[str | None] = name
+        self.namespace: Final[str | None] = namespace
 
     def describe(self) -> str:
         text = f"{self.api_version} {self.kind}"
@@ -61,18 +69,22 @@ class ObjectRef:
         return text
 
 
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: Severity
-    message: str
-    origin: Origin
-    obj: ObjectRef | None = None
-    replacement: str | None = None
-    hop: Hop | None = None
-    """The upgrade hop at which the finding starts to apply (with a current version)."""
-    details: dict[str, Any] = field(default_factory=dict)
-    suppressed: bool = False
+class Finding(Record):
+    __slots__ = ("details", "hop", "message", "obj", "origin", "replacement", "rule", "severity", "suppressed")
+
+    def __init__(self, rule: str, severity: Severity, message: str, origin: Origin, obj: ObjectRef | None = None,
+                 replacement: str | None = None, hop: Hop | None = None, details: dict[str, Any] | None = None,
+                 suppressed: bool = False) -> None:
+        self.rule: Final[str] = rule
+        self.severity: Final[Severity] = severity
+        self.message: Final[str] = message
+        self.origin: Final[Origin] = origin
+        self.obj: Final[ObjectRef | None] = obj
+        self.replacement: Final[str | None] = replacement
+        self.hop: Final[Hop | None] = hop
+        """The upgrade hop at which the finding starts to apply (with a current version)."""
+        self.details: Final[dict[str, Any]] = details if details is not None else {}
+        self.suppressed: Final[bool] = suppressed
 
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (

@@ -8,26 +8,33 @@ rule through the constants below, so an id is spelt in one place.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from kcompat.core.model import Severity
+from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 DOCS = "https://github.com/kcompat/kcompat/blob/main/README.md"
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: Severity
-    """The default severity (some rules raise it: --strict, --require-schemas, a rollout that drops clients)."""
-    summary: str
-    """One line, for tables and SARIF's shortDescription."""
-    description: str
-    """What fires it and what to do, for SARIF's fullDescription and `kcompat rules -o json`."""
-    command: str = "check"
-    """The command that reports it."""
-    fixable: bool = False
-    """`kcompat fix` can rewrite what it reports (where a migration route exists for the API)."""
+class Rule(Record):
+    __slots__ = ("command", "description", "fixable", "id", "severity", "summary")
+
+    def __init__(self, id: str, severity: Severity, summary: str, description: str, command: str = "check",
+                 fixable: bool = False) -> None:
+        self.id: Final[str] = id
+        self.severity: Final[Severity] = severity
+        """The default severity (some rules raise it: --strict, --require-schemas, a rollout that drops clients)."""
+        self.summary: Final[str] = summary
+        """One line, for tables and SARIF's shortDescription."""
+        self.description: Final[str] = description
+        """What fires it and what to do, for SARIF's fullDescription and `kcompat rules -o json`."""
+        self.command: Final[str] = command
+        """The command that reports it."""
+        self.fixable: Final[bool] = fixable
+        """`kcompat fix` can rewrite what it reports (where a migration route exists for the API)."""
 
     @property
     def anchor(self) -> str:

@@ -6,8 +6,9 @@ selector) is the caller's decision; the requirements are evaluated the same way 
 
 from __future__ import annotations
 
-from typing import Any
-
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 def expressions_match(expressions: object, labels: dict[str, Any]) -> bool | None:
     """Whether labels meet every requirement (In, NotIn, Exists, DoesNotExist); None when a requirement

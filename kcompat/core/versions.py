@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from kcompat.core.records import OrderedRecord
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 _VERSION = re.compile(r"^v?(\d{1,9})\.(\d{1,9})(?:\.\d{1,9})?(?:[-+].*)?$")
 MAX_VERSION_TEXT = 128
@@ -14,10 +19,15 @@ class VersionError(ValueError):
     """A string that does not name a Kubernetes minor version."""
 
 
-@dataclass(frozen=True, order=True)
-class KubeVersion:
-    major: int
-    minor: int
+class KubeVersion(OrderedRecord):
+    __slots__ = ("major", "minor")
+
+    def __init__(self, major: int, minor: int) -> None:
+        self.major: Final[int] = major
+        self.minor: Final[int] = minor
+
+    def _values(self) -> tuple[int, int]:
+        return self.major, self.minor  # the order versions sort in
 
     @classmethod
     def parse(cls, text: str) -> KubeVersion:
@@ -39,12 +49,17 @@ class KubeVersion:
         return KubeVersion(self.major, self.minor + 1)
 
 
-@dataclass(frozen=True, order=True)
-class Hop:
+class Hop(OrderedRecord):
     """One minor upgrade of a control plane, `1.24 -> 1.25`: typed, so nothing parses its label back."""
 
-    source: KubeVersion
-    target: KubeVersion
+    __slots__ = ("source", "target")
+
+    def __init__(self, source: KubeVersion, target: KubeVersion) -> None:
+        self.source: Final[KubeVersion] = source
+        self.target: Final[KubeVersion] = target
+
+    def _values(self) -> tuple[KubeVersion, KubeVersion]:
+        return self.source, self.target  # the order hops sort in
 
     @classmethod
     def into(cls, minor: int) -> Hop:

@@ -9,7 +9,6 @@ not checked.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -119,19 +118,23 @@ def with_crds_of(inputs: Iterable[Any], context: CheckContext) -> tuple[list[Any
     if settings is None or not found:
         return items, context
     merged = registry(settings.known_crds(), found)
-    return items, dataclasses.replace(context, schema=dataclasses.replace(settings, crds=merged))
+    return items, context._replace(schema=settings.with_crds(merged))
 
 
-@dataclass(frozen=True)
 class DetachedDocument(Document):
     """A document kept between the CRD pass and the check pass without its node tree (which
     takes about ten times the file's size). The positions of its top-level keys are kept (most
     findings point at `apiVersion`); any other position is found by parsing the file again,
     once per file, only when a finding needs it."""
 
-    source: str = ""
-    index: int = 0
-    top: tuple[tuple[str, int, int], ...] = ()
+    __slots__ = ("index", "source", "top")
+
+    def __init__(self, document: Document, source: str, index: int, top: tuple[tuple[str, int, int], ...]) -> None:
+        super().__init__(document.origin, document.data, None, document.line_offset, document.ignored_rules,
+                         document.item_ignores)
+        self.source = source
+        self.index = index
+        self.top = top
 
     def position(self, path: FieldPath) -> tuple[int, int] | None:
         if not path and self.origin.line is not None and self.origin.column is not None:
@@ -168,7 +171,5 @@ def detach(loaded: LoadedInput) -> LoadedInput:
         if isinstance(node, MappingNode):
             top = tuple((key.value, key.start_mark.line + 1, key.start_mark.column + 1)
                         for key, _ in node.value if isinstance(key, ScalarNode))
-        documents.append(DetachedDocument(document.origin, document.data, None, document.line_offset,
-                                          document.ignored_rules, document.item_ignores,
-                                          source=loaded.path, index=index, top=top))
-    return dataclasses.replace(loaded, documents=documents)
+        documents.append(DetachedDocument(document, loaded.path, index, top))
+    return LoadedInput(loaded.path, documents, loaded.findings, loaded.unreadable, loaded.role)

@@ -7,7 +7,6 @@ findings on generated YAML back at the files a person edits.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ class Generated:
         mapped = map_helm_findings(findings, self.helm_streams) if self.helm_streams else list(findings)
         for remap in self.remappers:
             mapped = remap(mapped)
-        mapped += [dataclasses.replace(f, suppressed=True) if f.rule in ignore else f
+        mapped += [f._replace(suppressed=True) if f.rule in ignore else f
                    for f in self.extra_findings]
         return sorted(_once_per_place(mapped), key=Finding.sort_key)
 
@@ -130,11 +129,10 @@ def _add_tree_overlay(generated: Generated, overlay: str, allow_remote: bool) ->
             if finding.details.get("set_by_overlay"):
                 # the value is not the one in the object's file: the overlay set it (a patch, a transformer)
                 where = Origin(kustomization, None, None, None)
-                finding = dataclasses.replace(
-                    finding, origin=where, details={**finding.details, "overlay": shown},
+                finding = finding._replace(origin=where, details={**finding.details, "overlay": shown},
                     message=f"{finding.message} (set by overlay {shown}, not in {finding.origin.path})")
             elif "kustomize_origin" in finding.details:
-                finding = dataclasses.replace(finding, message=f"{finding.message} (in the build of overlay {shown})",
+                finding = finding._replace(message=f"{finding.message} (in the build of overlay {shown})",
                                               details={**finding.details, "overlay": shown})
             mapped.append(finding)
         return mapped

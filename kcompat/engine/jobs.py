@@ -17,10 +17,8 @@ forked workers inherit them.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
 
 from kcompat.checks.context import CheckContext
 from kcompat.core import limits
@@ -32,7 +30,10 @@ from kcompat.sources.discover import STDIN, Missing, Tree, discover_tree
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.reading import read_input
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from kcompat.schema.crds import Crd
 
 POOL_MIN_BYTES = 1024 * 1024
@@ -85,7 +86,7 @@ def run_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContex
             from kcompat.engine.crds import registry
 
             merged = registry(settings.known_crds(), found)
-            context = dataclasses.replace(context, schema=dataclasses.replace(settings, crds=merged))
+            context = context._replace(schema=settings.with_crds(merged))
         _freeze_long_lived()
     result = CheckResult(context.target, context.current)
     per_file = _results(files, context, ignore, checks, workers, preloaded)
@@ -120,11 +121,15 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def _mentions_crd(path: str) -> bool:
-    """Whether a file may hold a CRD: a byte search (files with a BOM are always parsed)."""
     try:
         raw = read_input(path, limits.MAX_FILE_BYTES + 1)
     except OSError:
         return False
+    return may_hold_crd(raw)
+
+
+def may_hold_crd(raw: bytes) -> bool:
+    """Whether a file's bytes may hold a CRD: a byte search (files with a BOM are always parsed)."""
     return _MARKER in raw or raw.startswith(_BOMS)
 
 
@@ -252,7 +257,7 @@ def _crashed(path: str, context: CheckContext, what: str) -> dict[str, Any]:
 
 
 def _fields(part: CheckResult) -> dict[str, Any]:
-    return {f.name: getattr(part, f.name) for f in dataclasses.fields(part) if f.name not in ("target", "current")}
+    return {name: getattr(part, name) for name in CheckResult.FIELDS}
 
 
 def _init_worker(context: CheckContext, ignore: frozenset[str], checks: Sequence[Check]) -> None:

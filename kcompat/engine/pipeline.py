@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 from kcompat.checks.api_lifecycle import check_api, is_custom
 from kcompat.checks.builtin import check_server_validation
@@ -16,10 +13,15 @@ from kcompat.checks.schema_rules import check_schema
 from kcompat.core import rules
 from kcompat.core.errors import InputError
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.records import Record
 from kcompat.core.result import CheckResult
 from kcompat.sources.discover import CONFIG, PARTIAL, Missing, Tree, discover_tree, filled_fields
 from kcompat.sources.load import LoadedInput, load_input
 from kcompat.sources.resources import Resource, extract
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 Check = Callable[[Resource, CheckContext], Iterable[Finding]]
 
@@ -57,13 +59,44 @@ def load_all(paths: Sequence[str], exclude: Sequence[str],
             yield loaded
 
 
-@dataclass
-class Extras:
-    """What a run keeps besides findings: the resources (graph, plan, report) and the lifecycle
-    findings of other versions (plan), gathered in the same single pass over the inputs."""
+class CheckedObject:
+    """One object of a kept file and the findings the checks reported on it (suppressed ones marked)."""
 
-    resources: list[Resource] | None = None
-    lifecycle: Sequence[CheckContext] = ()
+    __slots__ = ("findings", "resource")
+
+    def __init__(self, resource: Resource, findings: list[Finding]) -> None:
+        self.resource = resource
+        self.findings = findings
+
+
+class CheckedFile:
+    """One input of a run that keeps files (`CheckRequest.keep_files`, for `kcompat fix`): the input as
+    loaded (LoadedInput.snapshot: the bytes as read; .text; .documents with positions; .findings of
+    reading and parsing), each object with its own findings, and every finding of the file, in the
+    order the checks reported them."""
+
+    __slots__ = ("findings", "input", "objects")
+
+    def __init__(self, input: LoadedInput, objects: list[CheckedObject] | None = None,
+                 findings: list[Finding] | None = None) -> None:
+        self.input = input
+        self.objects: list[CheckedObject] = objects if objects is not None else []
+        self.findings: list[Finding] = findings if findings is not None else []
+
+
+class Extras(Record):
+    """What a run keeps besides findings: the resources (graph, plan, report), the lifecycle
+    findings of other versions (plan) and the checked files (fix), gathered in the same single pass
+    over the inputs."""
+
+    __slots__ = ("files", "lifecycle", "resources")
+
+    def __init__(self, resources: list[Resource] | None = None, lifecycle: Sequence[CheckContext] = (),
+                 files: list[CheckedFile] | None = None) -> None:
+        self.resources: Final[list[Resource] | None] = resources
+        self.lifecycle: Final[Sequence[CheckContext]] = lifecycle
+        self.files: Final[list[CheckedFile] | None] = files
+        """Each input checked, as a CheckedFile (engine.run.run_files, check_text)."""
 
 
 def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckContext,
@@ -89,6 +122,11 @@ def check_inputs(inputs: Iterable[LoadedInput | InputError], context: CheckConte
 def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext,
                  ignore: frozenset[str], checks: Sequence[Check], extras: Extras | None = None) -> None:
     """Check one loaded input into result (unsorted); kcompat.engine.jobs runs this in workers."""
+    checked = None
+    if extras is not None and extras.files is not None:
+        checked = CheckedFile(loaded)
+        extras.files.append(checked)
+    first = len(result.findings)
     result.files += 1
     result.checked_files.append(loaded.path)
     result.documents += len(loaded.documents) + sum(f.rule == rules.PARSE_ERROR for f in loaded.findings)
@@ -105,11 +143,14 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
         result.checked_documents.extend((d.origin, tuple(refs.get(id(d), ()))) for d in loaded.documents)
     result.findings.extend(_suppress(f, None, ignore) for f in extraction.findings)
     for resource in extraction.resources:
-        if is_config(resource):
+        if is_config(resource, context):
             # a tool's configuration file, not an API object: only its format's lifecycle is checked
             config_file = True
-            found = list(check_config(resource, context)) if checks else []
-            result.findings.extend(_suppress(finding, resource, ignore) for finding in found)
+            found = [_suppress(finding, resource, ignore) for finding in check_config(resource, context)] \
+                if checks else []
+            result.findings.extend(found)
+            if checked is not None:
+                checked.objects.append(CheckedObject(resource, found))
             continue
         result.objects += 1
         if is_custom(resource, context):
@@ -121,11 +162,16 @@ def check_loaded(result: CheckResult, loaded: LoadedInput, context: CheckContext
             except Exception as error:  # a bug must not drop the file or hide its other findings
                 found.append(internal_error(resource.origin_of(), f"{getattr(check, '__name__', 'a check')} "
                                             f"failed on this object: {describe_crash(error)}", resource.ref()))
-        result.findings.extend(_suppress(finding, resource, ignore) for finding in _once_per_field(found))
+        reported = [_suppress(finding, resource, ignore) for finding in _once_per_field(found)]
+        result.findings.extend(reported)
         if extras is not None:
             _keep(result, resource, extras)
+        if checked is not None:
+            checked.objects.append(CheckedObject(resource, reported))
     if config_file:
         result.config_files += 1
+    if checked is not None:
+        checked.findings = result.findings[first:]
 
 
 def _unknown_suppressions(loaded: LoadedInput) -> Iterator[InputError]:
@@ -165,6 +211,8 @@ def internal_error(origin: Origin, what: str, ref: ObjectRef | None = None) -> F
 
 def describe_crash(error: BaseException) -> str:
     """The exception type and the kcompat line that raised it (never its message: it may quote input)."""
+    import traceback  # only after a crash
+
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if "kcompat" in frame.filename]
     place = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}{place}"
@@ -175,5 +223,5 @@ def _suppress(finding: Finding, resource: Resource | None, ignore: frozenset[str
     if finding.rule in ignore or by_comment:
         # reports tell a `# kcompat: ignore` comment ("comment") from --ignore ("flag")
         details = {**finding.details, "suppressedBy": "comment" if by_comment else "flag"}
-        return dataclasses.replace(finding, suppressed=True, details=details)
+        return finding._replace(suppressed=True, details=details)
     return finding

@@ -8,7 +8,6 @@ where a client would certainly lose service during a rollout. Needs the graph, s
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -142,7 +141,7 @@ def rollout_findings(resources: Sequence[Resource], context: CheckContext,
         resource = built.resources.get(str(node))
         by_comment = resource is not None and id(resource) in by_origin and resource.document.ignores(RULE)
         if RULE in ignore or by_comment:
-            finding = dataclasses.replace(finding, suppressed=True, details={
+            finding = finding._replace(suppressed=True, details={
                 **finding.details, "suppressedBy": "comment" if by_comment else "flag"})
         found.append(finding)
     return found

@@ -7,25 +7,32 @@
    keeps (resources for graph/plan/report, lifecycle findings per version for plan);
 4. whole-input checks (rollout risks need every resource: engine/rollout.py);
 5. suppressions validated against the rule registry, --crd results merged, findings sorted.
+
+`kcompat fix` runs the engine too (run_files): the same discovery (chart files listed, not rendered),
+the same loading and checks, and per file the input as read with each object's findings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
 
 from kcompat.checks.context import CheckContext
-from kcompat.core import rules
+from kcompat.core import limits, rules
+from kcompat.core.errors import InputError
 from kcompat.core.model import Finding
 from kcompat.core.result import CheckResult
 from kcompat.core.versions import hops
-from kcompat.engine.pipeline import DEFAULT_CHECKS, Check, Extras, check_inputs, load_all
+from kcompat.engine.pipeline import DEFAULT_CHECKS, Check, CheckedFile, Extras, check_inputs, check_loaded, load_all
 from kcompat.engine.request import CheckRequest
-from kcompat.sources.discover import discover_tree
+from kcompat.sources.discover import Missing, discover_tree
+from kcompat.sources.load import LoadedInput, load_snapshot, load_text
+from kcompat.sources.reading import Snapshot, read_snapshot
 from kcompat.sources.resources import Resource
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from kcompat.engine.crds import CrdSources
+    from kcompat.schema.crds import Crd
 
 
 def run(request: CheckRequest, checks: Sequence[Check] = DEFAULT_CHECKS) -> CheckResult:
@@ -37,6 +44,8 @@ def run(request: CheckRequest, checks: Sequence[Check] = DEFAULT_CHECKS) -> Chec
 def run_keeping(request: CheckRequest,
                 checks: Sequence[Check] = DEFAULT_CHECKS) -> tuple[CheckResult, list[Resource]]:
     """run(), also returning the resources when request.keep_resources (else an empty list)."""
+    if request.keep_files:
+        raise ValueError("a request that keeps files is run with run_files")
     from kcompat.engine.schema_options import add_crd_sources
 
     context, crd_sources = context_for(request)
@@ -74,6 +83,100 @@ def run_keeping(request: CheckRequest,
         result.findings.sort(key=Finding.sort_key)
     add_crd_sources(result, crd_sources, request.ignore)
     return result, resources
+
+
+class FileRun:
+    """What run_files returns: every input in discovery order as checked (or why it could not be read),
+    produced one at a time as `files` is iterated, the context the checks run with (the inputs' CRDs
+    included), and the run's result (complete once `files` has been iterated to the end)."""
+
+    __slots__ = ("context", "files", "result")
+
+    def __init__(self, files: Iterator[CheckedFile | InputError], context: CheckContext,
+                 result: CheckResult) -> None:
+        self.files = files
+        self.context = context
+        self.result = result
+
+
+def run_files(request: CheckRequest, checks: Sequence[Check] = DEFAULT_CHECKS) -> FileRun:
+    """run() for a request that keeps files (request.keep_files, `kcompat fix`): the PATHs with the files
+    of their Helm charts (listed, templates never parsed, nothing rendered), each read once and kept
+    as read. Files are parsed and checked as `files` is iterated, so only one file's documents are
+    alive at a time; when the checks validate custom resources against CRDs (check_custom, with
+    schema validation), every file is read first and those that mention CustomResourceDefinition
+    are parsed for their CRDs before any is checked (as engine/jobs.py does)."""
+    if not request.keep_files or request.generated or request.rollout or request.render:
+        raise ValueError("run_files needs a request with keep_files and only PATHs")
+    from kcompat.engine.pipeline import check_custom
+    from kcompat.engine.schema_options import add_crd_sources
+
+    context, crd_sources = context_for(request)
+    items, tree = discover_tree(request.paths, request.exclude, chart_files=True)
+    read: dict[str, LoadedInput | Snapshot | str] = {}
+    found: list[Crd] = []
+    gather = context.schema is not None and check_custom in checks
+    if gather:
+        for item in items:
+            if isinstance(item, str):
+                read[item] = _read_kept(item, tree.role_of(item), found)
+    if found and context.schema is not None:
+        from kcompat.engine.crds import registry
+
+        merged = registry(context.schema.known_crds(), found)
+        context = context._replace(schema=context.schema.with_crds(merged))
+    result = CheckResult(context.target, context.current)
+
+    def files() -> Iterator[CheckedFile | InputError]:
+        for item in items:
+            if isinstance(item, Missing):
+                error = InputError(item.path, item.reason)
+            else:
+                kept = read.pop(item) if gather else _read_kept(item, tree.role_of(item), None)
+                if isinstance(kept, str):
+                    error = InputError(item, kept)
+                else:
+                    loaded = kept if isinstance(kept, LoadedInput) else load_snapshot(item, kept, tree.role_of(item))
+                    extras = Extras(files=[])
+                    check_loaded(result, loaded, context, request.ignore, checks, extras)
+                    assert extras.files is not None
+                    yield extras.files[0]
+                    continue
+            result.input_errors.append(error)
+            yield error
+        result.findings.sort(key=Finding.sort_key)
+        add_crd_sources(result, crd_sources, request.ignore)
+
+    return FileRun(files(), context, result)
+
+
+def _read_kept(path: str, role: str | None, found: list[Crd] | None) -> LoadedInput | Snapshot | str:
+    """A file read once: parsed now when CRDs are gathered (found) and it may hold one (its CRDs added to
+    found), else its snapshot, to parse in the check pass; why it cannot be read otherwise."""
+    try:
+        snapshot = read_snapshot(path, limits.MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return error.strerror or str(error)
+    from kcompat.engine.jobs import may_hold_crd
+
+    if found is None or not may_hold_crd(snapshot.raw):
+        return snapshot
+    from kcompat.engine.crds import crds_in_documents
+
+    loaded = load_snapshot(path, snapshot, role)
+    found.extend(crds_in_documents(loaded.documents))
+    return loaded
+
+
+def check_text(text: str, path: str, context: CheckContext, checks: Sequence[Check] = DEFAULT_CHECKS,
+               ignore: frozenset[str] = frozenset()) -> CheckedFile:
+    """One text in memory checked as a kept file (`kcompat fix` checks its rewritten documents with it):
+    the same parse and checks as a file of run_files, without reading anything."""
+    extras = Extras(files=[])
+    check_loaded(CheckResult(context.target, context.current), load_text(text, path, keep=True), context,
+                 ignore, checks, extras)
+    assert extras.files is not None and isinstance(extras.files[0], CheckedFile)
+    return extras.files[0]
 
 
 def _helm_available() -> bool:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from kcompat.core.errors import UsageError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from kcompat.core.result import CheckResult
     from kcompat.core.versions import KubeVersion
@@ -60,7 +59,7 @@ def add_crd_sources(result: CheckResult, sources: CrdSources | None, ignore: fro
         result.input_errors.append(InputError(path, f"--crd: {reason}"))
     for finding in sources.findings:
         if finding.rule in ignore:
-            finding = dataclasses.replace(finding, suppressed=True,
+            finding = finding._replace(suppressed=True,
                                           details={**finding.details, "suppressedBy": "flag"})
         result.findings.append(finding)
     result.findings.sort(key=Finding.sort_key)

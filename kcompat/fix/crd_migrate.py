@@ -16,12 +16,14 @@ fix machinery (kcompat/fix/files.py, atomic writes in kcompat/fix/writer.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kcompat.checks.crd_diff import CrdDef, compare_schemas
 from kcompat.checks.crd_usage import breaking_paths
+from kcompat.engine.pipeline import CheckedFile
 from kcompat.fix.rewrite import Change, Problem, TextFix
-from kcompat.sources.load import load_text
+from kcompat.sources.load import LoadedInput, load_text
 from kcompat.sources.resources import Resource, extract
 
 
@@ -55,17 +57,29 @@ def _value_span(line: str, column: int, old: str) -> tuple[int, int] | None:
     return (found.start(3), found.end(3)) if found else None
 
 
+def migrate_checked(checked: CheckedFile, upgrade: CrdUpgrade) -> TextFix:
+    """migrate_text of a file the engine checked: its text, documents and objects as the engine read them."""
+    loaded = checked.input
+    assert loaded.text is not None, "a file kept by the engine with its text"
+    return _migrate(loaded.text, loaded, [found.resource for found in checked.objects], upgrade)
+
+
 def migrate_text(text: str, path: str, upgrade: CrdUpgrade) -> TextFix:
     """The text with every custom resource of a dropped version moved to NEW's version where its schema
     allows it; the others are problems (blocking: they still break on the upgrade)."""
+    loaded = load_text(text, path)
+    return _migrate(text, loaded, extract(loaded.documents).resources, upgrade)
+
+
+def _migrate(text: str, loaded: LoadedInput, resources: Sequence[Resource], upgrade: CrdUpgrade) -> TextFix:
     result = TextFix(text)
     if "apiVersion" not in text:
         return result
-    loaded = load_text(text, path)
+    path = loaded.path
     kinds = upgrade.kinds()
     lines = text.splitlines(keepends=True)
     edits: list[tuple[_Edit, Resource, str]] = []
-    for resource in extract(loaded.documents).resources:
+    for resource in resources:
         pair = kinds.get((resource.group, resource.kind))
         if pair is None:
             continue
@@ -110,8 +124,8 @@ def migrate_text(text: str, path: str, upgrade: CrdUpgrade) -> TextFix:
         text_line = new_lines[edit.line]
         new_lines[edit.line] = text_line[:edit.start] + edit.value + text_line[edit.end:]
     new_text = "".join(new_lines)
-    if not _same_but_api_version(text, new_text, path, {(r.document.origin.document, r.path): t
-                                                         for _, r, t in edits}):
+    if not _same_but_api_version(loaded, new_text, path, {(r.document.origin.document, r.path): t
+                                                           for _, r, t in edits}):
         for _, resource, target in edits:
             result.problems.append(Problem(resource.origin_of(("apiVersion",)).line,
                                            f"{resource.kind} {resource.name or '(unnamed)'}: the rewrite to {target} "
@@ -126,10 +140,10 @@ def migrate_text(text: str, path: str, upgrade: CrdUpgrade) -> TextFix:
     return result
 
 
-def _same_but_api_version(before: str, after: str, path: str,
+def _same_but_api_version(old: LoadedInput, after: str, path: str,
                           targets: dict[tuple[int | None, tuple[str | int, ...]], str]) -> bool:
-    """The rewritten text parses to the same objects, except the apiVersion of the rewritten ones."""
-    old = load_text(before, path)
+    """The rewritten text parses to the same objects as the original did (old: as read), except the
+    apiVersion of the rewritten ones."""
     new = load_text(after, path)
     if len(old.documents) != len(new.documents) or len(old.findings) != len(new.findings):
         return False

@@ -1,23 +1,26 @@
-"""Fix files: read, rewrite (YAML or Helm template), diff, and write atomically."""
+"""Fix files: the engine checks them once (kcompat.engine.run.run_files); the findings it reports
+on each file's objects decide the rewrite (YAML or Helm template) of the bytes it read; diff, and
+write atomically over exactly those bytes."""
 
 from __future__ import annotations
 
 import codecs
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kcompat.checks.context import CheckContext
 from kcompat.core import limits
+from kcompat.core.errors import InputError
 from kcompat.core.escape import printable
 from kcompat.core.textdiff import diff_lines
 from kcompat.core.versions import KubeVersion
-from kcompat.fix.rewrite import Change, Problem, TextFix, fix_text
+from kcompat.engine.pipeline import CheckedFile
+from kcompat.engine.request import CheckRequest
+from kcompat.fix.rewrite import Change, Problem, TextFix, fix_checked
 from kcompat.fix.templates import fix_template, is_template
-from kcompat.fix.writer import Snapshot, WriteError, atomic_write, read_snapshot
-from kcompat.sources.discover import Missing, discover
-from kcompat.sources.reading import Undecodable, decode
+from kcompat.fix.writer import Snapshot, WriteError, atomic_write
 from kcompat.sources.yaml_stream import document_spans
 
 
@@ -57,12 +60,18 @@ class FixReport:
 
 
 def fix_context(target: KubeVersion) -> CheckContext:
-    """The context fix checks with: the engine's, with lifecycle and schema validation at the target."""
-    from kcompat.engine.request import CheckRequest
+    """The context fix checks text in memory with (fix_text): the engine's, with lifecycle and schema
+    validation at the target."""
     from kcompat.engine.run import context_for
 
     context, _ = context_for(CheckRequest((), target))
     return context
+
+
+def fix_request(paths: tuple[str, ...], target: KubeVersion, exclude: tuple[str, ...] = ()) -> CheckRequest:
+    """The engine request of `kcompat fix PATH...`: the files kept as read, with schema validation
+    settings for checking the rewritten documents."""
+    return CheckRequest(paths, target, exclude=exclude, list_documents=False, keep_files=True)
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@")
@@ -101,46 +110,47 @@ def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(lines)
 
 
-Fixer = Callable[[str, str], TextFix]
-"""(text, path) -> the fixed text: API migrations (fix_text) or custom resources (fix/crd_migrate.py)."""
+Fixer = Callable[[CheckedFile, CheckContext], TextFix]
+"""A file as the engine checked it -> its fixed text: API migrations (rewrite.fix_checked) or custom
+resources (crd_migrate.migrate_checked)."""
 
 
-def fix_file(path: str, context: CheckContext, templates: bool = False, fixer: Fixer | None = None) -> FileResult | str:
-    """The fixed text of one file, or why it cannot be read.
+def fix_file(checked: CheckedFile, context: CheckContext, templates: bool = False,
+             fixer: Fixer | None = None) -> FileResult:
+    """The fixed text of one file the engine read and checked.
 
     A file that cannot be decoded or is too large is a blocking problem (exit 1): it may hold a
-    removed API that nobody checked. fixer replaces the API migrations of fix_text (Helm templates
-    are then left alone)."""
-    try:
-        snapshot = read_snapshot(path, limits.MAX_FILE_BYTES + 1)
-    except OSError as error:
-        return error.strerror or str(error)
+    removed API that nobody checked. fixer replaces the API migrations of fix_checked (Helm
+    templates are then left alone)."""
+    loaded = checked.input
+    path, snapshot = loaded.path, loaded.snapshot
+    assert snapshot is not None, "a file kept by the engine (CheckRequest.keep_files)"
     raw = snapshot.raw
     if len(raw) > limits.MAX_FILE_BYTES:
         return FileResult(path, "", "", problems=[Problem(None, "file too large; not checked or fixed")])
+    if loaded.text is None:
+        return FileResult(path, "", "", problems=[Problem(None, f"{loaded.undecodable}; not checked or fixed")])
+    text = loaded.text
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
-    text = decode(raw)
-    if isinstance(text, Undecodable):
-        return FileResult(path, "", "", problems=[Problem(None, f"{text.reason}; not checked or fixed")])
-    rewrite: Fixer = fixer or (lambda text, path: fix_text(text, path, context))
+    rewrite: Fixer = fixer or fix_checked
     if not bom and not _utf8(raw):
-        probe = rewrite(text, path)
+        probe = rewrite(checked, context)
         needs = bool(probe.changes) or any(p.blocking for p in probe.problems)
         message = ("has APIs to migrate, but only UTF-8 files are rewritten" if needs
                    else "only UTF-8 files are rewritten")
         return FileResult(path, text, text, problems=[Problem(None, message, needs)])
     result = FileResult(path, text, text, bom, snapshot=snapshot)
-    if is_template(path, text) and fixer is not None:
+    if is_template(loaded) and fixer is not None:
         result.problems.append(Problem(None, "Helm template: not parsed as YAML and left alone", False))
         return result
-    if is_template(path, text):
+    if is_template(loaded):
         fixed = fix_template(text, context, rewrite=templates)
         result.text, result.changes, result.problems = fixed.text, fixed.changes, fixed.problems
         if not templates and fixed.problems:
             result.problems.insert(0, Problem(None, "Helm template: not parsed as YAML and left alone "
                                               "(--templates rewrites literal apiVersion lines)", False))
         return result
-    fixed_text = rewrite(text, path)
+    fixed_text = rewrite(checked, context)
     result.text, result.changes, result.problems = fixed_text.text, fixed_text.changes, fixed_text.problems
     return result
 
@@ -157,6 +167,14 @@ def _inside(root: str, real: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def _argument_of(item: str, paths: tuple[str, ...]) -> str:
+    """The PATH argument the engine found item under (the first one, as discovery yields each file once)."""
+    for argument in paths:
+        if item == argument or (os.path.isdir(argument) and item.startswith(os.path.join(argument, ""))):
+            return argument
+    return item
+
+
 def _escapes(item: str, argument: str) -> bool:
     """True when item (found under the PATH argument) resolves to a file outside that tree; a file
     named directly belongs to the folder it is in."""
@@ -164,31 +182,30 @@ def _escapes(item: str, argument: str) -> bool:
     return not _inside(os.path.realpath(tree), os.path.realpath(item))
 
 
-def fix_paths(paths: Sequence[str], exclude: Sequence[str], context: CheckContext, *, write: bool,
-              templates: bool = False, fixer: Fixer | None = None) -> FixReport:
+def fix_paths(request: CheckRequest, *, write: bool, templates: bool = False,
+              fixer: Fixer | None = None) -> FixReport:
+    """Fix what one engine run over request.paths (request.keep_files) found, file by file in its order;
+    with write, each changed file is replaced only while it still holds the bytes the engine read."""
+    from kcompat.engine.run import run_files
+    from kcompat.fix.rewrite import FIX_CHECKS
+
+    run = run_files(request, FIX_CHECKS)
     report = FixReport()
-    seen: set[str] = set()
-    for argument in paths:
-        for item in discover([argument], exclude, plain=True):
-            if isinstance(item, Missing):
-                report.errors.append((item.path, item.reason))
+    for item in run.files:  # one file's documents alive at a time
+        if isinstance(item, InputError):
+            report.errors.append((item.path, item.reason))
+            continue
+        result = fix_file(item, run.context, templates, fixer)
+        report.files.append(result)
+        path = result.path
+        if write and result.changed:
+            if _escapes(path, _argument_of(path, request.paths)):
+                report.errors.append((path, f"not written: a symbolic link to {os.path.realpath(path)}, "
+                                            "outside the tree being fixed"))
                 continue
-            if item in seen:
-                continue
-            seen.add(item)
-            result = fix_file(item, context, templates, fixer)
-            if isinstance(result, str):
-                report.errors.append((item, result))
-                continue
-            report.files.append(result)
-            if write and result.changed:
-                if _escapes(item, argument):
-                    report.errors.append((item, f"not written: a symbolic link to {os.path.realpath(item)}, "
-                                                "outside the tree being fixed"))
-                    continue
-                try:
-                    atomic_write(item, result.encoded(), result.snapshot)
-                    result.written = True
-                except WriteError as error:
-                    report.errors.append((item, f"not written: {error}"))
+            try:
+                atomic_write(path, result.encoded(), result.snapshot)
+                result.written = True
+            except WriteError as error:
+                report.errors.append((path, f"not written: {error}"))
     return report

@@ -1,16 +1,20 @@
 """Rewrite one file's text: round-trip only the documents that change, splice them back.
 
-The text is split into documents exactly where kcompat's reader splits it (a line starting with
-`---`, a directives-only chunk joined to the next), so every document that needs no change is
-copied byte for byte. A document that changes is parsed with ruamel.yaml's round-trip loader,
-migrated, dumped with the indentation detected in it, and verified: the dumped text must load
-(with the same PyYAML loader `kcompat check` uses) to exactly the data the migration expects,
-and must no longer raise a removed/deprecated finding. Otherwise it is left as it was and
-reported.
+What to migrate comes from the engine: a file checked by kcompat.engine.run (run_files, or
+check_text for text in memory) brings its documents, as the engine parsed them with positions, and
+each object with the engine's findings; the objects with a fixable finding (core/rules.py) that is
+not suppressed are migrated. The text is split into documents exactly where the engine's reader
+splits it (a line starting with `---`, a directives-only chunk joined to the next), so every
+document that needs no change is copied byte for byte. A document that changes is parsed with
+ruamel.yaml's round-trip loader, migrated, dumped with the indentation detected in it, and
+verified: the dumped text must load (with the same PyYAML loader `kcompat check` uses) to exactly
+the data the migration expects, and checked again by the engine it must no longer raise a
+removed/deprecated finding. Otherwise it is left as it was and reported.
 """
 
 from __future__ import annotations
 
+import bisect
 import copy
 import difflib
 import functools
@@ -19,6 +23,7 @@ import itertools
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,20 +32,18 @@ import yaml
 from kcompat.catalog.fix_routes import Route, route
 from kcompat.checks.api_lifecycle import check_api
 from kcompat.checks.context import CheckContext
-from kcompat.core.rules import SCHEMA
+from kcompat.core.model import Finding
+from kcompat.core.rules import PARSE_ERROR, RULES, SCHEMA
+from kcompat.engine.pipeline import Check, CheckedFile, CheckedObject
+from kcompat.engine.run import check_text
 from kcompat.fix.migrations import MIGRATIONS, ManualWork
 from kcompat.sources.documents import Document
 from kcompat.sources.k8s_yaml import load_document
-from kcompat.sources.resources import Resource, extract
-from kcompat.sources.yaml_stream import (
-    DocumentSpan,
-    ParseProblem,
-    document_spans,
-    parse_stream,
-    split_end_marker,
-)
+from kcompat.sources.resources import Resource
+from kcompat.sources.yaml_stream import DocumentSpan, document_spans, split_end_marker
 
-FIXED_RULES = frozenset({"removed-api", "deprecated-api"})
+FIXED_RULES = frozenset(rule.id for rule in RULES.values() if rule.fixable)
+"""The rules whose findings fix migrates (declared `fixable` in the registry)."""
 
 
 @dataclass(frozen=True)
@@ -95,25 +98,20 @@ def _walk(data: Any, path: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _line(resource: Resource, offset: int) -> int:
-    origin = resource.origin_of(("apiVersion",))
-    return (origin.line or 1) + offset
+def _line(resource: Resource, first_line: int) -> int:
+    return resource.origin_of(("apiVersion",)).line or first_line + 1
 
 
-def _plan(document: Document, context: CheckContext, offset: int, result: TextFix) -> list[Target]:
-    from kcompat.catalog.lifecycle import CLIENT_SIDE_KINDS
-
+def _plan(objects: Sequence[CheckedObject], context: CheckContext, first_line: int, result: TextFix) -> list[Target]:
+    """The objects of one document to migrate: those with an unsuppressed fixable finding of the engine."""
     targets: list[Target] = []
-    extraction = extract([document])
-    for resource in extraction.resources:
-        if (resource.api_version, resource.kind) in CLIENT_SIDE_KINDS:
-            continue
-        findings = [f for f in check_api(resource, context)
-                    if f.rule in FIXED_RULES and not resource.document.ignores(f.rule)]
+    for checked in objects:
+        resource = checked.resource
+        findings = [f for f in checked.findings if f.rule in FIXED_RULES and not f.suppressed]
         if not findings:
             continue
         found = route(resource.api_version, resource.kind, context.target)
-        line = _line(resource, offset)
+        line = _line(resource, first_line)
         if found is None:
             api = context.catalog.lookup(resource.api_version, resource.kind)
             hints = " ".join(api.migration) if api is not None and api.migration else ""
@@ -410,33 +408,55 @@ def keep_untouched_lines(original: str, baseline: str, dumped: str) -> str:
 
 
 def fix_text(text: str, path: str, context: CheckContext) -> TextFix:
+    """fix_checked of text in memory, checked by the engine (kcompat.engine.run.check_text)."""
+    return fix_checked(check_text(text, path, context, FIX_CHECKS), context)
+
+
+FIX_CHECKS: tuple[Check, ...] = (check_api,)
+"""What fix needs of the engine: the lifecycle findings (removed-api, deprecated-api)."""
+
+
+def fix_checked(checked: CheckedFile, context: CheckContext) -> TextFix:
+    """The text of a file the engine checked, with every object migrated whose engine findings say it
+    must be and fix can: the engine's documents (by where they start) and per-object findings decide,
+    nothing is parsed again except the rewritten documents (to verify them)."""
+    loaded = checked.input
+    assert loaded.text is not None, "a file kept by the engine with its text"
+    text = loaded.text
     result = TextFix(text)
+    spans = split_spans(text)
+    starts = [span.first_line for span in spans]
+    documents = {document.line_offset: document for document in loaded.documents}
+    objects: dict[int, list[CheckedObject]] = {}
+    for found in checked.objects:
+        objects.setdefault(found.resource.document.line_offset, []).append(found)
+    unparsed: dict[int, Finding] = {}
+    for finding in loaded.findings:
+        if finding.rule == PARSE_ERROR:
+            at = starts[max(bisect.bisect_right(starts, (finding.origin.line or 1) - 1) - 1, 0)]
+            unparsed.setdefault(at, finding)
     pieces: list[str] = []
-    for span in split_spans(text):
+    for span in spans:
         chunk = text[span.start:span.end]
-        pieces.append(_fix_chunk(chunk, span, path, context, result))
-    new_text = "".join(pieces)
-    result.text = new_text
+        pieces.append(_fix_chunk(chunk, span, documents.get(span.first_line), objects.get(span.first_line, []),
+                                 unparsed.get(span.first_line), loaded.path, context, result))
+    result.text = "".join(pieces)
     return result
 
 
-def _fix_chunk(chunk: str, span: Span, path: str, context: CheckContext, result: TextFix) -> str:
+def _fix_chunk(chunk: str, span: Span, document: Document | None, objects: list[CheckedObject],
+               problem: Finding | None, path: str, context: CheckContext, result: TextFix) -> str:
     if "apiVersion" not in chunk:
         return chunk
-    parsed_part, end_tail = split_end_marker(chunk)
-    items = list(parse_stream(parsed_part, path))
-    documents = [item for item in items if not isinstance(item, ParseProblem)]
-    unparsed = [item for item in items if isinstance(item, ParseProblem)]
-    if unparsed:
+    if problem is not None:
         # it mentions apiVersion and could not be read: it may hold a removed API (exit 1)
-        where = unparsed[0].origin.line
-        result.problems.append(Problem(span.first_line + where if where else span.first_line + 1,
-                                       f"cannot parse this document ({unparsed[0].message}); not checked or fixed"))
+        result.problems.append(Problem(problem.origin.line or span.first_line + 1,
+                                       f"cannot parse this document ({problem.message}); not checked or fixed"))
         return chunk
-    if len(documents) != 1:
+    if document is None:
         return chunk
-    document = documents[0]
-    targets = _plan(document, context, span.first_line, result)
+    parsed_part, end_tail = split_end_marker(chunk)
+    targets = _plan(objects, context, span.first_line, result)
     if not targets:
         return chunk
     marker = _MARKER_LINE.match(parsed_part) if parsed_part.startswith("---") else None
@@ -502,27 +522,18 @@ def _replace(data: Any, path: tuple[str | int, ...], value: Any) -> None:
 
 
 def _recheck(text: str, path: str, context: CheckContext) -> tuple[list[str], list[str]]:
-    """Lifecycle findings (the rewrite is refused) and schema errors (reported) of rewritten text."""
-    lifecycle: list[str] = []
-    schema: list[str] = []
-    for item in parse_stream(text, path):
-        if isinstance(item, ParseProblem):
-            lifecycle.append(item.message)
-            continue
-        for resource in extract([item]).resources:
-            lifecycle.extend(f.message for f in check_api(resource, context)
-                             if f.rule in FIXED_RULES and not resource.document.ignores(f.rule))
-            schema.extend(_schema_errors(resource, context))
-    return lifecycle, schema
-
-
-def _schema_errors(resource: Resource, context: CheckContext) -> list[str]:
-    """The schema errors of a rewritten object, when the context validates schemas."""
-    if context.schema is None:
-        return []
+    """Lifecycle findings (the rewrite is refused) and schema errors (reported) of rewritten text,
+    as the engine checks it."""
     from kcompat.checks.schema_rules import check_schema
 
-    return [f"{f.rule}: {f.message}" for f in check_schema(resource, context) if f.rule == SCHEMA]
+    checks: tuple[Check, ...] = FIX_CHECKS if context.schema is None else (*FIX_CHECKS, check_schema)
+    checked = check_text(text, path, context, checks)
+    lifecycle = [f.message for f in checked.input.findings if f.rule == PARSE_ERROR]
+    schema: list[str] = []
+    for found in checked.objects:
+        lifecycle.extend(f.message for f in found.findings if f.rule in FIXED_RULES and not f.suppressed)
+        schema.extend(f"{f.rule}: {f.message}" for f in found.findings if f.rule == SCHEMA)
+    return lifecycle, schema
 
 
 def _describe(target: Target) -> str:

@@ -2,41 +2,30 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
 from kcompat.catalog.fix_routes import route
 from kcompat.checks.context import CheckContext
+from kcompat.core.rules import PARSE_ERROR
 from kcompat.fix.rewrite import Change, Problem, split_spans
+from kcompat.sources.discover import in_chart_templates
+from kcompat.sources.load import LoadedInput
 
 _API_LINE = re.compile(r"^apiVersion:[ \t]*(['\"]?)([A-Za-z0-9.\-/]+)\1([ \t]*(?:#[^\r\n]*)?)(\r?)$", re.MULTILINE)
 _KIND_LINE = re.compile(r"^kind:[ \t]*(['\"]?)([A-Za-z0-9]+)\1[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 _ANY_KIND = re.compile(r"^kind:", re.MULTILINE)
 
 
-def is_template(path: str, text: str) -> bool:
-    """A Helm template: inside a chart's templates/ folder, or containing `{{` and not parsing as YAML."""
-    if "{{" not in text:
+def is_template(loaded: LoadedInput) -> bool:
+    """A Helm template: text with `{{` that the engine did not parse (a file under a chart's
+    templates/), that lies under a chart's templates/ folder, or that did not parse as YAML."""
+    text = loaded.text
+    if text is None or "{{" not in text:
         return False
-    folder = os.path.dirname(os.path.abspath(path))
-    while True:
-        if os.path.basename(folder) == "templates" and os.path.exists(
-                os.path.join(os.path.dirname(folder), "Chart.yaml")):
-            return True
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    import yaml
-
-    from kcompat.sources.k8s_yaml import load_documents
-
-    try:
-        load_documents(text)
-    except yaml.YAMLError:
+    if not loaded.parsed or in_chart_templates(loaded.path):
         return True
-    return False
+    return any(finding.rule == PARSE_ERROR for finding in loaded.findings)
 
 
 @dataclass

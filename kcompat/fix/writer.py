@@ -7,32 +7,14 @@ import contextlib
 import os
 import stat
 import tempfile
-from dataclasses import dataclass
 
-from kcompat.sources.reading import open_input
+from kcompat.sources.reading import Snapshot, open_input
+
+__all__ = ["Snapshot", "WriteError", "atomic_write"]
 
 
 class WriteError(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A file as it was read: its bytes and what stat said while it was open."""
-
-    raw: bytes
-    size: int
-    mtime_ns: int
-    inode: int
-    device: int
-
-
-def read_snapshot(path: str, limit: int) -> Snapshot:
-    """At most limit bytes of a regular file (see reading.open_input) with its stat at that time."""
-    with open_input(path) as handle:
-        info = os.fstat(handle.fileno())
-        raw = handle.read(limit)
-    return Snapshot(raw, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)
 
 
 def _unchanged(real: str, expected: Snapshot) -> bool:

@@ -6,7 +6,6 @@ SARIF reuses the check writer and declares the diff rules (kcompat.checks.crd_di
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -58,7 +57,7 @@ def suppress(finding: Finding, ignore: frozenset[str], by_comment: bool = False)
     """Mark a finding suppressed by --ignore ("flag") or a `# kcompat: ignore` comment in its document."""
     if finding.rule in ignore or by_comment:
         details = {**finding.details, "suppressedBy": "comment" if by_comment else "flag"}
-        return dataclasses.replace(finding, suppressed=True, details=details)
+        return finding._replace(suppressed=True, details=details)
     return finding
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TextIO
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO, TypeAlias
+
     from kcompat.core.result import CheckResult
 
-Writer = Callable[["CheckResult", TextIO], None]
+Writer: TypeAlias = "Callable[[CheckResult, TextIO], None]"
 
 CHECK_FORMATS: dict[str, str] = {
     "text": "kcompat.report.text:write_text",

@@ -8,7 +8,6 @@ order that is not sorted, so a report of the same input is byte-for-byte the sam
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -233,7 +232,7 @@ def gather(request: CheckRequest, upgrade: CrdUpgrade | None = None) -> tuple[Re
     from kcompat.report.json_report import result_to_json
 
     catalog = load_catalog()
-    keep = dataclasses.replace(request, keep_resources=True, lifecycle_hops=True)
+    keep = request._replace(keep_resources=True, lifecycle_hops=True)
     result, resources = run_keeping(keep)
     errors = [(item.path, item.reason) for item in result.input_errors]
     from kcompat.checks.crd_diff import crds_by_name

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from kcompat.core.model import Finding, Severity
+from kcompat.core.records import Record
 from kcompat.core.result import CheckResult
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
-@dataclass(frozen=True)
-class Summary:
-    errors: int
-    warnings: int
-    info: int
-    suppressed: int
-    by_rule: dict[str, int]
+
+class Summary(Record):
+    __slots__ = ("by_rule", "errors", "info", "suppressed", "warnings")
+
+    def __init__(self, errors: int, warnings: int, info: int, suppressed: int, by_rule: dict[str, int]) -> None:
+        self.errors: Final[int] = errors
+        self.warnings: Final[int] = warnings
+        self.info: Final[int] = info
+        self.suppressed: Final[int] = suppressed
+        self.by_rule: Final[dict[str, int]] = by_rule
 
     @classmethod
     def of(cls, result: CheckResult) -> Summary:

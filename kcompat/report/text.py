@@ -14,12 +14,15 @@ from __future__ import annotations
 import os
 import sys
 from itertools import groupby
-from typing import TextIO
 
 from kcompat.core.escape import safe_text
 from kcompat.core.model import Finding, Severity
 from kcompat.core.result import CheckResult
 from kcompat.report.summary import Summary, hop_phrase, plural
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from kcompat.catalog.schema_store import SchemaStore, StoreError, default_store
+from kcompat.core.records import Record
 from kcompat.schema.validator import Compiler, Entry, Problem, run
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final, TypeAlias
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 MICRO_TIME = "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"
 """Its OpenAPI says `format: date-time` like Time's, but Go decodes it with RFC3339Micro."""
 
-Validate = Callable[[Any], "list[Problem] | None"]
+Validate: TypeAlias = "Callable[[Any], list[Problem] | None]"
 
 
 class VersionSchemas:
@@ -62,12 +65,14 @@ def version_schemas(minor: int) -> VersionSchemas:
     return VersionSchemas(default_store(), minor)
 
 
-@dataclass(frozen=True)
-class FieldHistory:
-    last_before: int | None
-    """Newest minor older than the asked one whose schema of the kind has the field."""
-    first_after: int | None
-    """Oldest minor newer than the asked one whose schema of the kind has the field."""
+class FieldHistory(Record):
+    __slots__ = ("first_after", "last_before")
+
+    def __init__(self, last_before: int | None, first_after: int | None) -> None:
+        self.last_before: Final[int | None] = last_before
+        """Newest minor older than the asked one whose schema of the kind has the field."""
+        self.first_after: Final[int | None] = first_after
+        """Oldest minor newer than the asked one whose schema of the kind has the field."""
 
 
 def _defines(store: SchemaStore, minor: int, api_version: str, kind: str,

@@ -21,15 +21,17 @@ rejected here; `\\Z` is rejected by both (Go has `\\z`).
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Protocol
 
 
 class GoRegexError(ValueError):
     """A pattern Go's regexp.Compile rejects; the message is RE2's reason."""
 
 
-class GoPattern(Protocol):
-    def search(self, text: str) -> Any: ...
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+    class GoPattern(Protocol):
+        def search(self, text: str) -> Any: ...
 
 
 @cache

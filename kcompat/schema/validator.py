@@ -27,10 +27,15 @@ nothing) or a list of Problems whose paths are built in reverse while unwinding.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from kcompat.schema import formats
-from kcompat.schema.goregex import GoPattern, GoRegexError, compile_go
+from kcompat.schema.goregex import GoRegexError, compile_go
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+    from kcompat.schema.goregex import GoPattern
 
 Path = tuple[str | int, ...]
 
@@ -63,9 +68,9 @@ class Problem:
         return f"Problem({self.code!r}, {self.path!r}, {self.expected!r}, got={self.got!r})"
 
 
-Check = Callable[[Any], "list[Problem] | None"]
+Check: TypeAlias = "Callable[[Any], list[Problem] | None]"
 # (python types that reach `check`, check for them or None, check for every other non-null value)
-Entry = tuple[frozenset[type], Check | None, Check]
+Entry: TypeAlias = "tuple[frozenset[type], Check | None, Check]"
 
 
 class SchemaError(ValueError):

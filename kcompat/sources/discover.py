@@ -6,6 +6,9 @@ Walking a folder, kcompat treats what it finds as Helm and Kustomize do:
   `ci/` are never read as manifests (they are Go templates and values, not Kubernetes YAML); its
   `crds/` (and those of vendored subcharts under `charts/`) are plain YAML that Helm installs
   unmodified, so they are checked as manifests. The chart is recorded in the Tree, to be rendered.
+  Asked for chart files (`kcompat fix`, which edits literal apiVersion lines of templates), the
+  walk also yields every other file of the chart, where a plain walk would: those under its
+  `templates/` with the role TEMPLATE (read as text, never parsed when they hold template syntax).
 - a folder with `kustomization.yaml` / `kustomization.yml` / `Kustomization` is a Kustomize
   kustomization: the files it names under `patches`, `patchesStrategicMerge` and
   `patchesJson6902` are patches, partial objects (Tree.roles: PARTIAL, or PATCH_OPS for a JSON 6902
@@ -17,10 +20,13 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from kcompat.core import limits
+from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -32,6 +38,8 @@ PATCH_OPS = "patch-ops"
 """A JSON 6902 patch: a list of operations, not an object."""
 CONFIG = "config"
 """A tool's configuration file (a kustomization), not an API object."""
+TEMPLATE = "template"
+"""A file under a Helm chart's templates/, listed only when chart files are asked for (`kcompat fix`)."""
 FILLED = "filled:"
 """A resource of a kustomization whose transformers set fields of it: `filled:` and the field paths
 (`spec.selector`, `metadata.namespace`, `subjects[].namespace`, ...) Kustomize fills in the build, so
@@ -45,44 +53,54 @@ _NAMESPACE_FILLS = ("metadata.namespace", "subjects[].namespace", "webhooks[].cl
 MAX_KUSTOMIZATION_BYTES = 1024 * 1024
 
 
-@dataclass
 class Tree:
     """What a walk found besides manifest files: charts to render, kustomizations, file roles."""
 
-    charts: list[str] = field(default_factory=list)
-    """Chart folders found while walking (not subcharts under another chart's charts/), in walk order."""
-    kustomizations: list[str] = field(default_factory=list)
-    """Kustomization files found while walking, in walk order."""
-    roles: dict[str, str] = field(default_factory=dict)
-    """path -> PARTIAL, PATCH_OPS or CONFIG for files a kustomization gives that role, or FILLED and the
-    fields its transformers fill for the resources it lists (folders: their own kustomization's)."""
-    bases: set[str] = field(default_factory=set)
-    """Folders that some kustomization of the tree uses as a resource (base) or component."""
+    __slots__ = ("bases", "charts", "kustomizations", "roles")
+
+    def __init__(self) -> None:
+        self.charts: list[str] = []
+        """Chart folders found while walking (not subcharts under another chart's charts/), in walk order."""
+        self.kustomizations: list[str] = []
+        """Kustomization files found while walking, in walk order."""
+        self.roles: dict[str, str] = {}
+        """path -> PARTIAL, PATCH_OPS or CONFIG for files a kustomization gives that role, or FILLED and
+        the fields its transformers fill for the resources it lists (folders: their own kustomization's)."""
+        self.bases: set[str] = set()
+        """Folders that some kustomization of the tree uses as a resource (base) or component."""
 
     def role_of(self, path: str) -> str | None:
         return self.roles.get(os.path.normpath(path))
 
 
-@dataclass(frozen=True)
-class Missing:
+class Missing(Record):
     """A PATH argument that does not exist or cannot be listed."""
 
-    path: str
-    reason: str
+    __slots__ = ("path", "reason")
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path: Final[str] = path
+        self.reason: Final[str] = reason
 
 
 def _excluded(path: str, patterns: Sequence[str]) -> bool:
     if not patterns:
         return False
-    parts = PurePath(path).parts
+    parts = _parts(path)
     for pattern in patterns:
         if fnmatch.fnmatch(path, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
             return True
     return False
 
 
+def _parts(path: str) -> tuple[str, ...]:
+    """The components of a path as pathlib.PurePath(path).parts gives them, without importing pathlib."""
+    anchor = ("//",) if path.startswith("//") and not path.startswith("///") else ("/",) if path.startswith("/") else ()
+    return anchor + tuple(part for part in path.split("/") if part not in ("", "."))
+
+
 def discover(paths: Sequence[str], exclude: Sequence[str] = (),
-             tree: Tree | None = None, plain: bool = False) -> Iterator[str | Missing]:
+             tree: Tree | None = None, chart_files: bool = False) -> Iterator[str | Missing]:
     """Yield files (or "-" for stdin) in a stable order; directories are walked recursively.
 
     Files named explicitly are read whatever their suffix; inside directories only *.yaml,
@@ -91,8 +109,9 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (),
     other than its crds/ is not read, the chart is recorded to be rendered instead; a file that a
     kustomization in its folder or a folder above names as a patch gets that role.
 
-    plain: every file as a file, charts and kustomizations not looked at (`kcompat fix`, which edits
-    chart templates with --templates and says what it leaves alone otherwise).
+    chart_files: the files of charts are yielded too, in walk order, those under a chart's templates/
+    with the role TEMPLATE in the Tree (`kcompat fix`, which edits literal apiVersion lines in
+    templates with --templates and says what it leaves alone otherwise); charts are still recorded.
     """
     seen: set[str] = set()
     tree = tree if tree is not None else Tree()
@@ -102,17 +121,19 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (),
             yield STDIN
             continue
         if os.path.isdir(path):
-            yield from _walk(path, exclude, seen, tree, plain)
+            yield from _walk(path, exclude, seen, tree, chart_files)
         elif os.path.exists(path):
             if not _excluded(path, exclude) and path not in seen:
                 seen.add(path)
-                if plain:
-                    yield path
-                    continue
                 chart = places.chart_of(path)
                 if chart is not None:
                     if chart not in tree.charts:
                         tree.charts.append(chart)
+                    if not chart_files:
+                        continue
+                    if in_chart_templates(path):
+                        tree.roles[os.path.normpath(path)] = TEMPLATE
+                    yield path
                     continue
                 places.kustomizations_above(path, tree)
                 yield path
@@ -123,15 +144,31 @@ def discover(paths: Sequence[str], exclude: Sequence[str] = (),
             yield Missing(path, reason)
 
 
-def discover_tree(paths: Sequence[str], exclude: Sequence[str] = ()) -> tuple[list[str | Missing], Tree]:
+def discover_tree(paths: Sequence[str], exclude: Sequence[str] = (),
+                  chart_files: bool = False) -> tuple[list[str | Missing], Tree]:
     """Every file to read (as discover) and the Tree, complete before any file is read: a patch
     may be named by a kustomization that is walked after it."""
     tree = Tree()
-    items = list(discover(paths, exclude, tree))
+    items = list(discover(paths, exclude, tree, chart_files))
     return items, tree
 
 
+def in_chart_templates(path: str) -> bool:
+    """Whether path lies under the templates/ folder of a chart (a folder holding Chart.yaml)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(MAX_PARENTS):
+        parent = os.path.dirname(folder)
+        if os.path.basename(folder) == "templates" and os.path.exists(os.path.join(parent, CHART_FILE)):
+            return True
+        if parent == folder:
+            return False
+        folder = parent
+    return False
+
+
 _CRDS, _CHARTS, _SUBCHART = "crds", "charts", "subchart"
+_IN_CHART, _TEMPLATES = "in-chart", "templates"
+"""Walking chart files: a folder of a chart, a folder under a chart's templates/."""
 MAX_PARENTS = 32
 """How many folders above a file named explicitly are looked at for Chart.yaml or a kustomization."""
 
@@ -194,13 +231,14 @@ class _Places:
 
 
 def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree,
-          plain: bool = False) -> Iterator[str | Missing]:
+          chart_files: bool = False) -> Iterator[str | Missing]:
     """os.walk's top-down order (files of a folder, then its folders, sorted; links to folders not
     followed), without recursion and at most MAX_DIRECTORY_DEPTH folders deep.
 
     Inside a chart only crds/ is read (see the module docstring); `mode` says where a walked folder
     lies: "" outside charts, _CRDS inside a chart's crds/, _CHARTS a chart's charts/, _SUBCHART a
-    folder under it."""
+    folder under it. With chart_files every folder of a chart is walked: _IN_CHART, and _TEMPLATES
+    under a chart's templates/ (whose files get the role TEMPLATE)."""
     stack = [(root, 0, "")]
     while stack:
         folder, depth, mode = stack.pop()
@@ -228,19 +266,22 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree,
                          if not d.startswith(".") and depth < limits.MAX_DIRECTORY_DEPTH
                          and not _excluded(os.path.join(folder, d), exclude))
             continue
-        if CHART_FILE in files and mode != _CRDS and not plain:
+        sub_modes: dict[str, str] = {}
+        if CHART_FILE in files and mode != _CRDS:
             if mode == "":
                 tree.charts.append(folder)
-            # a chart's own files are templates and values: only crds/ and charts/ are walked on
-            for name, sub_mode in (("crds", _CRDS), ("charts", _CHARTS)):
-                sub = os.path.join(folder, name)
-                if name in dirs and depth < limits.MAX_DIRECTORY_DEPTH and not _excluded(sub, exclude):
-                    stack.append((sub, depth + 1, sub_mode))
-            continue
+            if not chart_files:
+                # a chart's own files are templates and values: only crds/ and charts/ are walked on
+                for name, sub_mode in (("crds", _CRDS), ("charts", _CHARTS)):
+                    sub = os.path.join(folder, name)
+                    if name in dirs and depth < limits.MAX_DIRECTORY_DEPTH and not _excluded(sub, exclude):
+                        stack.append((sub, depth + 1, sub_mode))
+                continue
+            mode, sub_modes = _IN_CHART, {"templates": _TEMPLATES}
         if mode == _SUBCHART:
             continue  # a folder under charts/ that is not a chart
         for name in files:
-            if name in KUSTOMIZATION_NAMES and mode == "" and not plain:
+            if name in KUSTOMIZATION_NAMES and mode == "":
                 path = os.path.join(folder, name)
                 if not _excluded(path, exclude):
                     tree.kustomizations.append(path)
@@ -253,14 +294,15 @@ def _walk(root: str, exclude: Sequence[str], seen: set[str], tree: Tree,
             if _excluded(path, exclude) or path in seen:
                 continue
             seen.add(path)
+            if mode == _TEMPLATES:
+                tree.roles[os.path.normpath(path)] = TEMPLATE
             yield path
-        subdirs = [os.path.join(folder, d) for d in sorted(dirs)
-                   if not d.startswith(".") and not _excluded(os.path.join(folder, d), exclude)]
+        subdirs = [d for d in sorted(dirs) if not d.startswith(".") and not _excluded(os.path.join(folder, d), exclude)]
         if subdirs and depth >= limits.MAX_DIRECTORY_DEPTH:
             yield Missing(folder, f"has folders nested more than {limits.MAX_DIRECTORY_DEPTH} levels "
                                   f"below {root}; they were not read")
             continue
-        stack.extend((sub, depth + 1, mode) for sub in reversed(subdirs))
+        stack.extend((os.path.join(folder, sub), depth + 1, sub_modes.get(sub, mode)) for sub in reversed(subdirs))
 
 
 def _kustomization_roles(path: str, tree: Tree) -> None:

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any
-
 from yaml.nodes import Node
 
 from kcompat.core.model import Origin
+from kcompat.core.records import Record
 from kcompat.sources.positions import FieldPath, locate
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
-@dataclass(frozen=True)
-class Document:
-    origin: Origin
-    data: Any
-    node: Node | None
-    line_offset: int = 0
-    ignored_rules: frozenset[str] | None = None
-    """Rules suppressed by a `# kcompat: ignore=...` comment; an empty set means all."""
-    item_ignores: tuple[tuple[FieldPath, frozenset[str]], ...] = ()
-    """Suppressions written inside one item of a List: they apply to that item only."""
-    unique_keys: bool = False
-    """True when the parser saw every mapping key is a string scalar given once (no duplicate-key
-    walk needed); False when it did not look or cannot tell."""
+
+class Document(Record):
+    """Not changed once made (a Record; subclasses extend it: engine.crds.DetachedDocument)."""
+
+    __slots__ = ("data", "ignored_rules", "item_ignores", "line_offset", "node", "origin", "unique_keys")
+
+    def __init__(self, origin: Origin, data: Any, node: Node | None, line_offset: int = 0,
+                 ignored_rules: frozenset[str] | None = None,
+                 item_ignores: tuple[tuple[FieldPath, frozenset[str]], ...] = (), unique_keys: bool = False) -> None:
+        self.origin: Final[Origin] = origin
+        self.data: Final[Any] = data
+        self.node: Final[Node | None] = node
+        self.line_offset: Final[int] = line_offset
+        self.ignored_rules: Final[frozenset[str] | None] = ignored_rules
+        """Rules suppressed by a `# kcompat: ignore=...` comment; an empty set means all."""
+        self.item_ignores: Final[tuple[tuple[FieldPath, frozenset[str]], ...]] = item_ignores
+        """Suppressions written inside one item of a List: they apply to that item only."""
+        self.unique_keys: Final[bool] = unique_keys
+        """True when the parser saw every mapping key is a string scalar given once (no duplicate-key
+        walk needed); False when it did not look or cannot tell."""
 
     def for_item(self, path: FieldPath) -> Document:
         """This document as seen by the object at path (a List item): the document's own
@@ -35,7 +42,7 @@ class Document:
                 rules = extra if rules is None else (frozenset() if not rules or not extra else rules | extra)
         if rules == self.ignored_rules:
             return self
-        return dataclasses.replace(self, ignored_rules=rules)
+        return self._replace(ignored_rules=rules)
 
     def position(self, path: FieldPath) -> tuple[int, int] | None:
         found = locate(self.node, path)

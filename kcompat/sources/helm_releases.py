@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import json
 import re
 import zlib
@@ -83,7 +82,7 @@ class Releases:
                        "revision": record.revision, "status": record.status, "chart": record.chart,
                        "chart_version": record.chart_version, "record": record.record,
                        "export": record.origin.location()}
-            result.append(dataclasses.replace(finding, details=details))
+            result.append(finding._replace(details=details))
         return result
 
 

@@ -27,11 +27,14 @@ import codecs
 import math
 import re
 import struct
-from typing import Any
 
 from yaml.constructor import BaseConstructor, ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _PREFIX = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (_PREFIX + name for name in ("str", "int", "float", "bool", "null"))

@@ -16,7 +16,6 @@ locating the same field path there.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shutil
@@ -98,14 +97,14 @@ class Built:
                     "column": origin.column}
         details = {**finding.details, "rendered": rendered, "kustomize_origin": source_path}
         if source_doc is None:
-            return dataclasses.replace(finding, origin=dataclasses.replace(
-                origin, path=source_file, document=None, line=None, column=None), details=details)
+            return finding._replace(origin=origin._replace(path=source_file, document=None, line=None, column=None),
+                                    details=details)
         path = field_path_at_line(built, origin.line) or ()
         if path and _dig(built.data, path) != _dig(source_doc.data, path):
             # the origin file holds the object, but this value was changed by the overlay (a patch,
             # a transformer): the object's origin is not where the value was set
             details["set_by_overlay"] = True
-        return dataclasses.replace(finding, origin=source_doc.origin_of(path), details=details)
+        return finding._replace(origin=source_doc.origin_of(path), details=details)
 
     def _find_source(self, path: str, built: dict[str, object]) -> Document | None:
         if path not in self._sources:

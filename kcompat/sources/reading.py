@@ -7,7 +7,12 @@ import errno
 import io
 import os
 import stat
-from dataclasses import dataclass
+
+from kcompat.core.records import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -18,10 +23,12 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True)
-class Undecodable:
-    reason: str
-    line: int | None = None
+class Undecodable(Record):
+    __slots__ = ("line", "reason")
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        self.reason: Final[str] = reason
+        self.line: Final[int | None] = line
 
 
 def decode(raw: bytes) -> str | Undecodable:
@@ -74,16 +81,42 @@ def open_input(path: str, *, allow_fifo: bool = False) -> io.BufferedReader:
 
 
 def read_input(path: str, limit: int) -> bytes:
-    """At most limit bytes of a regular file (see open_input); callers compare the length to limit.
-
-    The file's size is asked first: `read(limit)` alone makes the reader allocate limit bytes (32 MiB)
-    for every file, which cost more than the reading on a folder of small manifests. A file that
-    grew since (or reports no size, as /proc files do) is read on up to limit."""
+    """At most limit bytes of a regular file (see open_input); callers compare the length to limit."""
     with open_input(path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size >= limit:
-            return handle.read(limit)
-        data = handle.read(size + 1)
-        if len(data) <= size:
-            return data
-        return data + handle.read(limit - len(data))
+        return _read_up_to(handle, os.fstat(handle.fileno()).st_size, limit)
+
+
+def _read_up_to(handle: io.BufferedReader, size: int, limit: int) -> bytes:
+    """At most limit bytes of an open file whose size stat gave as size.
+
+    The size is asked first because `read(limit)` alone makes the reader allocate limit bytes
+    (32 MiB) for every file, which cost more than the reading on a folder of small manifests. A
+    file that grew since (or reports no size, as /proc files do) is read on up to limit."""
+    if size >= limit:
+        return handle.read(limit)
+    data = handle.read(size + 1)
+    if len(data) <= size:
+        return data
+    return data + handle.read(limit - len(data))
+
+
+class Snapshot(Record):
+    """A file as it was read: its bytes and what stat said while it was open (`kcompat fix --write`
+    replaces a file only while it still holds exactly this: kcompat.fix.writer)."""
+
+    __slots__ = ("device", "inode", "mtime_ns", "raw", "size")
+
+    def __init__(self, raw: bytes, size: int, mtime_ns: int, inode: int, device: int) -> None:
+        self.raw: Final[bytes] = raw
+        self.size: Final[int] = size
+        self.mtime_ns: Final[int] = mtime_ns
+        self.inode: Final[int] = inode
+        self.device: Final[int] = device
+
+
+def read_snapshot(path: str, limit: int) -> Snapshot:
+    """At most limit bytes of a regular file (see open_input) with its stat at that time."""
+    with open_input(path) as handle:
+        info = os.fstat(handle.fileno())
+        raw = _read_up_to(handle, info.st_size, limit)
+    return Snapshot(raw, info.st_size, info.st_mtime_ns, info.st_ino, info.st_dev)

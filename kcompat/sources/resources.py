@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 from kcompat.core.model import Finding, ObjectRef, Origin, Severity
+from kcompat.core.records import Record
 from kcompat.sources.documents import Document
 from kcompat.sources.positions import FieldPath
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Final
 
-@dataclass(frozen=True)
-class Resource:
-    api_version: str
-    kind: str
-    obj: dict[str, Any]
-    document: Document
-    path: tuple[str | int, ...] = ()
-    """Where the object sits inside its document: () at top level, ("items", 3) in a List."""
-    partial: bool = False
-    """A patch (a kustomization's strategic-merge patch): only the fields it sets are there, so
-    types, unknown fields and API lifecycle are checked, required fields are not."""
-    filled: frozenset[str] = frozenset()
-    """Fields Kustomize fills in the build (sources.discover.FILLED: `spec.selector`,
-    `subjects[].namespace`, ...): missing here is not missing there."""
+
+class Resource(Record):
+    __slots__ = ("api_version", "document", "filled", "kind", "obj", "partial", "path")
+
+    def __init__(self, api_version: str, kind: str, obj: dict[str, Any], document: Document,
+                 path: tuple[str | int, ...] = (), partial: bool = False, filled: frozenset[str] = frozenset()) -> None:
+        self.api_version: Final[str] = api_version
+        self.kind: Final[str] = kind
+        self.obj: Final[dict[str, Any]] = obj
+        self.document: Final[Document] = document
+        self.path: Final[tuple[str | int, ...]] = path
+        """Where the object sits inside its document: () at top level, ("items", 3) in a List."""
+        self.partial: Final[bool] = partial
+        """A patch (a kustomization's strategic-merge patch): only the fields it sets are there, so
+        types, unknown fields and API lifecycle are checked, required fields are not."""
+        self.filled: Final[frozenset[str]] = filled
+        """Fields Kustomize fills in the build (sources.discover.FILLED: `spec.selector`,
+        `subjects[].namespace`, ...): missing here is not missing there."""
 
     def fills(self, field: str) -> bool:
         """Whether field (`subjects[0].namespace`, `spec.selector.matchLabels`) is one Kustomize fills."""
@@ -76,12 +81,14 @@ def _metadata(obj: dict[str, Any]) -> dict[str, Any]:
     return metadata if isinstance(metadata, dict) else {}
 
 
-@dataclass
 class Extraction:
-    resources: list[Resource] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    not_objects: int = 0
-    """Documents that are not Kubernetes objects (no apiVersion/kind): values files, Chart.yaml."""
+    __slots__ = ("findings", "not_objects", "resources")
+
+    def __init__(self) -> None:
+        self.resources: list[Resource] = []
+        self.findings: list[Finding] = []
+        self.not_objects = 0
+        """Documents that are not Kubernetes objects (no apiVersion/kind): values files, Chart.yaml."""
 
 
 def _invalid(document: Document, path: FieldPath, message: str) -> Finding:
@@ -102,7 +109,7 @@ def extract(documents: list[Document], partial: bool = False,
                 result.not_objects += 1
             else:
                 if partial or filled:
-                    item = dataclasses.replace(item, partial=partial, filled=filled)
+                    item = item._replace(partial=partial, filled=filled)
                 result.resources.append(item)
     return result
 

@@ -20,7 +20,6 @@ found in `details["template_line"]` ("literal", "templated", "key" or "none").
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -141,7 +140,7 @@ def _map_one(finding: Finding, stream: RenderedStream | None) -> Finding:
     details = {**finding.details, "rendered": rendered, "template_line": how.how}
     document = stream.document_in_template(origin.line) if origin.line is not None else None
     new_origin = Origin(shown, document, how.line, how.column, relative)
-    return dataclasses.replace(finding, origin=new_origin, details=details)
+    return finding._replace(origin=new_origin, details=details)
 
 
 def field_path_at_line(document: Document, line: int) -> tuple[str | int, ...] | None:

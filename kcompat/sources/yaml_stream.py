@@ -12,16 +12,19 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kcompat.core import limits
 from kcompat.core.model import Origin
+from kcompat.core.records import Record
 from kcompat.sources.documents import Document
 from kcompat.sources.k8s_yaml import KubernetesLoader
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 # A line starting with "---" followed by white space or the end of the line always starts
 # a new document (YAML 1.2, 9.1.3), even inside a scalar, so splitting on it is exact.
@@ -133,24 +136,31 @@ def _has_deep_line(text: str) -> bool:
 ManifestLoader = KubernetesLoader
 
 
-@dataclass(frozen=True)
-class ParseProblem:
-    origin: Origin
-    message: str
+class ParseProblem(Record):
+    __slots__ = ("message", "origin")
+
+    def __init__(self, origin: Origin, message: str) -> None:
+        self.origin: Final[Origin] = origin
+        self.message: Final[str] = message
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    text: str
-    first_line: int  # 0-based line in the file where the chunk starts
+class _Chunk(Record):
+    __slots__ = ("first_line", "text")
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text: Final[str] = text
+        self.first_line: Final[int] = first_line
 
 
-class DocumentSpan(NamedTuple):
+class DocumentSpan(Record):
     """Where one document's text lies in a stream (end exclusive; first_line 0-based)."""
 
-    start: int
-    end: int
-    first_line: int
+    __slots__ = ("end", "first_line", "start")
+
+    def __init__(self, start: int, end: int, first_line: int) -> None:
+        self.start: Final[int] = start
+        self.end: Final[int] = end
+        self.first_line: Final[int] = first_line
 
 
 def document_spans(text: str) -> list[DocumentSpan]:

@@ -29,21 +29,37 @@ NOT_ON_THE_PATH = (
     "kcompat.commands.graph", "kcompat.commands.plan", "kcompat.commands.fix",  # other subcommands' parsers
 )
 
+STDLIB_NOT_ON_THE_PATH = (
+    "typing", "dataclasses", "inspect",  # records are core.records classes; typing names only for mypy
+    "pathlib", "shutil", "threading", "traceback", "ipaddress", "difflib",
+)
+"""Standard modules whose import alone costs the one-file check measurable time (BENCHMARKS.md,
+"Start-up"); checked among the modules kcompat itself loads (site may have loaded some before)."""
+
 _PROBE = """
-import json, sys
+import sys
+before = set(sys.modules)
 from kcompat.cli import main
 code = main(sys.argv[1:])
 sys.stdout.flush()
-sys.stderr.write("\\n@@" + json.dumps({"code": code, "modules": sorted(sys.modules)}))
+import json
+sys.stderr.write("\\n@@" + json.dumps({"code": code, "modules": sorted(sys.modules),
+                                         "new": sorted(set(sys.modules) - before)}))
 """
 
 
 def _modules_after(*argv: str) -> tuple[int, set[str], str]:
+    code, modules, _, out = _run_probe(*argv)
+    return code, modules, out
+
+
+def _run_probe(*argv: str) -> tuple[int, set[str], set[str], str]:
+    """(exit code, every module loaded, the modules kcompat's run loaded, stdout)."""
     done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, timeout=120,
                           check=False)
     assert "@@" in done.stderr, done.stderr
     report = json.loads(done.stderr.rsplit("@@", 1)[1])
-    return report["code"], set(report["modules"]), done.stdout
+    return report["code"], set(report["modules"]), set(report["new"]), done.stdout
 
 
 def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -59,6 +75,15 @@ def test_check_of_one_file_imports_no_heavy_library(tmp_path: Path) -> None:
     assert "kcompat.checks.builtin" in modules  # and the API server's built-in rules
     assert _loaded(modules, HEAVY) == []
     assert _loaded(modules, NOT_ON_THE_PATH) == []
+
+
+def test_check_of_one_file_loads_no_costly_standard_module(tmp_path: Path) -> None:
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text(DEPLOYMENT_AND_SERVICE)
+    code, _, new, _ = _run_probe("check", str(manifest), "--color", "never")
+    assert code == 0
+    assert "yaml" in new and "kcompat.schema.validator" in new  # the probe saw the run's imports
+    assert _loaded(new, STDLIB_NOT_ON_THE_PATH) == []
 
 
 def test_crds_with_cel_rules_load_the_crd_modules_only_then(tmp_path: Path) -> None:

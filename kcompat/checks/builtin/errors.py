@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
 
 from kcompat.core.model import Finding, Severity
 from kcompat.core.rules import (
@@ -23,6 +22,10 @@ from kcompat.core.rules import (
     severity_of,
 )
 from kcompat.sources.resources import Resource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RULES: dict[str, Severity] = {rule: severity_of(rule) for rule in (
     INVALID_VALUE, REQUIRED_VALUE, DUPLICATE_VALUE, UNSUPPORTED_VALUE, NOT_FOUND, FORBIDDEN_VALUE, SERVER_WARNING)}

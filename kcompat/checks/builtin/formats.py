@@ -15,15 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from kcompat.core.patterns import LazyPattern
 
 # -- regex errors -----------------------------------------------------------------------------
-
-
-if TYPE_CHECKING:
-    from fractions import Fraction
 
 
 def regex_error(message: str, fmt: str, *examples: str) -> str:
@@ -267,72 +262,141 @@ def is_valid_port_num(value: int) -> list[str]:
 
 # -- resource quantities ----------------------------------------------------------------------
 
-_QUANTITY = LazyPattern(r"^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
+_QUANTITY = LazyPattern(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$")
 _BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _DECIMAL_SUFFIX = {exponent: suffix for suffix, exponent in _DECIMAL.items()}
+MAX_QUANTITY_DIGITS = 400
+"""Significant digits kept of a quantity's number (beyond them it is rounded up, away from zero)."""
+_SANE_MAGNITUDE = 40
+"""Quantities of 10**40 or more are compared exactly but shown as written, never expanded."""
 
 
 class Quantity:
-    """A parsed resource.Quantity: exact value plus the format its canonical text uses."""
+    """A parsed resource.Quantity, exact: sign * digits * 10**exponent * 2**binary, with the format
+    its canonical text uses. Integers, not fractions.Fraction: comparing two quantities never
+    expands a power of ten (a hostile "1e999999999" would take minutes), and the one-file check
+    does not import fractions and decimal (BENCHMARKS.md, start-up)."""
 
-    __slots__ = ("format", "value")
+    __slots__ = ("binary", "digits", "exponent", "format", "negative", "written")
 
-    def __init__(self, value: Fraction, format: str) -> None:
-        self.value = value
+    def __init__(self, negative: bool, digits: int, exponent: int, binary: int, format: str, written: str) -> None:
+        self.negative = negative and digits != 0
+        self.digits = digits
+        self.exponent = exponent
+        self.binary = binary
         self.format = format  # "binary", "decimal" or "exponent"
+        self.written = written
+
+    def _magnitude(self) -> int:
+        """The smallest m with |value| < 10**m (the 2**binary factor adds at most 19 digits)."""
+        return len(str(self.digits)) + self.exponent
+
+    def compare(self, other: Quantity) -> int:
+        """-1, 0 or 1 as Quantity.Cmp orders the exact values."""
+        if self.negative != other.negative or self.digits == 0 or other.digits == 0:
+            mine = 0 if self.digits == 0 else (-1 if self.negative else 1)
+            theirs = 0 if other.digits == 0 else (-1 if other.negative else 1)
+            return (mine > theirs) - (mine < theirs)
+        order = _compare_magnitudes(self, other)
+        return -order if self.negative else order
 
     def text(self) -> str:
         """Quantity.String(): the canonical form the server prints ("1000m" -> "1", "1024Mi" -> "1Gi")."""
-        value = self.value
-        if self.format == "binary" and value.denominator == 1:
-            number = value.numerator
-            if abs(number) < 1024:
-                return str(number)
-            power = 0
-            while power < 60 and number % (1 << (power + 10)) == 0:
-                power += 10
-            suffix = {0: ""} | {bits: name for name, bits in _BINARY.items()}
-            return f"{number >> power if number >= 0 else -((-number) >> power)}{suffix[power]}"
-        nanos = value * 1_000_000_000
-        scaled = -((-nanos.numerator) // nanos.denominator)  # rounds up to a whole nano, as the server does
-        if scaled == 0:
+        if self.digits == 0:
             return "0"
+        sign = "-" if self.negative else ""
+        if self._magnitude() >= _SANE_MAGNITUDE:
+            return self.written  # an absurd size: shown as written rather than as a 40-digit expansion
+        if self.format == "binary":
+            down: int = 10 ** -self.exponent if self.exponent < 0 else 1
+            number, remainder = divmod(self.digits << self.binary, down)
+            if remainder == 0:  # a whole number of bytes: shown with the largest binary suffix that divides it
+                if number < 1024:
+                    return f"{sign}{number}"
+                power = 0
+                while power < 60 and number % (1 << (power + 10)) == 0:
+                    power += 10
+                suffix = {0: ""} | {bits: name for name, bits in _BINARY.items()}
+                return f"{sign}{number >> power}{suffix[power]}"
+        scaled = self._nanos()
         exponent = -9
         while exponent < 18 and scaled % 1000 == 0:
             scaled //= 1000
             exponent += 3
         if self.format == "exponent":
-            return f"{scaled}e{exponent}" if exponent else str(scaled)
-        return f"{scaled}{_DECIMAL_SUFFIX[exponent]}"
+            return f"{sign}{scaled}e{exponent}" if exponent else f"{sign}{scaled}"
+        return f"{sign}{scaled}{_DECIMAL_SUFFIX[exponent]}"
+
+    def _nanos(self) -> int:
+        """|value| in nanos, rounded up (away from zero) to a whole nano, as ParseQuantity rounds it."""
+        shift = self.exponent + 9
+        if self._magnitude() + 9 <= -19:
+            return 1  # far below a nano: rounds up to one
+        number = self.digits << self.binary
+        if shift >= 0:
+            up: int = 10 ** shift
+            return number * up
+        down: int = 10 ** -shift
+        whole, remainder = divmod(number, down)
+        return whole + (remainder != 0)
+
+
+def _compare_magnitudes(a: Quantity, b: Quantity) -> int:
+    """Order |a| and |b| (both non-zero) without expanding large powers of ten."""
+    ma, mb = a._magnitude(), b._magnitude()
+    if ma - 1 >= mb + 19:
+        return 1
+    if mb - 1 >= ma + 19:
+        return -1
+    low = min(a.exponent, b.exponent)  # the exponents now differ by at most 19 + MAX_QUANTITY_DIGITS
+    scale_a: int = 10 ** (a.exponent - low)
+    scale_b: int = 10 ** (b.exponent - low)
+    first, second = (a.digits << a.binary) * scale_a, (b.digits << b.binary) * scale_b
+    return (first > second) - (first < second)
+
+
+def _decompose(sign: str, whole: str, fraction: str) -> tuple[bool, int, int]:
+    """(negative, digits, exponent) of a decimal number, at most MAX_QUANTITY_DIGITS digits kept."""
+    text = (whole + fraction).lstrip("0")
+    exponent = -len(fraction)
+    if len(text) > MAX_QUANTITY_DIGITS:
+        dropped = text[MAX_QUANTITY_DIGITS:]
+        text = text[:MAX_QUANTITY_DIGITS]
+        exponent += len(dropped)
+        digits = int(text) + (dropped.strip("0") != "")
+    else:
+        digits = int(text) if text else 0
+    return sign == "-", digits, exponent
 
 
 @lru_cache(maxsize=512)
 def parse_quantity(text: str) -> Quantity | None:
     """resource.ParseQuantity, or None for text the server cannot decode (schema/decoding reports it)."""
-    match = _QUANTITY.match(text.strip())
-    if match is None:
+    written = text.strip()
+    match = _QUANTITY.match(written)
+    if match is None or not (match.group(2) or match.group(3)):
         return None
-    number, suffix = match.group(1), match.group(2) or ""
-    from fractions import Fraction  # quantities are rare: not at import
-
-    value = Fraction(number)
+    negative, digits, exponent = _decompose(match.group(1), match.group(2), match.group(3) or "")
+    suffix = match.group(4) or ""
     if suffix in _BINARY:
-        return Quantity(value * (1 << _BINARY[suffix]), "binary")
+        return Quantity(negative, digits, exponent, _BINARY[suffix], "binary", written)
     if suffix in _DECIMAL:
-        return Quantity(value * Fraction(10) ** _DECIMAL[suffix], "decimal")
-    return Quantity(value * Fraction(10) ** int(suffix[1:]), "exponent")
+        return Quantity(negative, digits, exponent + _DECIMAL[suffix], 0, "decimal", written)
+    return Quantity(negative, digits, exponent + int(suffix[1:]), 0, "exponent", written)
 
 
 def quantity_of(raw: object) -> Quantity | None:
-    from fractions import Fraction
-
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return Quantity(Fraction(raw), "decimal")
+        negative, digits, exponent = _decompose("-" if raw < 0 else "", str(abs(raw)), "")
+        return Quantity(negative, digits, exponent, 0, "decimal", str(raw))
     if isinstance(raw, float):
-        return Quantity(Fraction(str(raw)), "decimal")
+        parsed = parse_quantity(repr(raw).replace("e+", "e"))
+        if parsed is None:
+            return None  # inf, nan
+        return Quantity(parsed.negative, parsed.digits, parsed.exponent, 0, "decimal", parsed.written)
     if isinstance(raw, str):
         return parse_quantity(raw)
     return None
@@ -344,7 +408,7 @@ def compare_quantities(first: str | int | float, second: str | int | float) -> i
     a, b = quantity_of(first), quantity_of(second)
     if a is None or b is None:
         return None
-    return (a.value > b.value) - (a.value < b.value)
+    return a.compare(b)
 
 
 # -- cron schedules (robfig/cron v3 ParseStandard) ---------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
     FieldErrors,
@@ -16,6 +14,10 @@ from kcompat.checks.builtin.errors import (
     go_selector,
 )
 from kcompat.core.selectors import expressions_match
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _GOOD_LABELS: set[str] = set()
 _GOOD_VALUES: set[str] = set()

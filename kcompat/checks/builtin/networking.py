@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
-from typing import Any
 
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
@@ -25,6 +23,10 @@ from kcompat.checks.builtin.pods import (
     port_num_or_name,
 )
 from kcompat.sources.resources import Resource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 
@@ -181,6 +183,8 @@ def check_ingress(errors: FieldErrors, resource: Resource) -> None:
 
 def _ingress_host(errors: FieldErrors, host: str, path: Path) -> None:
     """validateIngressRules / validateIngressTLS: a DNS name (a wildcard one when it has '*'), not an IP."""
+    import ipaddress  # Ingress hosts only: not on the path of a check that has none
+
     try:
         ipaddress.ip_address(host)
     except ValueError:

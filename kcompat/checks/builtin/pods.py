@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
@@ -21,6 +20,10 @@ from kcompat.checks.builtin.meta import (
     validate_annotations,
     validate_labels,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PROTOCOLS = frozenset({"TCP", "UDP", "SCTP"})
 PROTOCOL_LIST = ("SCTP", "TCP", "UDP")  # sets.List: sorted
@@ -242,7 +245,7 @@ def _resources(errors: FieldErrors, resources: Any, path: Path) -> None:
             if isinstance(raw, str) and not raw.lstrip().startswith("-"):
                 continue  # the common case: nothing can be negative
             quantity = f.quantity_of(raw)
-            if quantity is not None and quantity.value < 0:
+            if quantity is not None and quantity.negative:
                 errors.invalid((*path, group, Key(name)), quantity.text(), "must be greater than or equal to 0")
     for name, raw in requests.items():
         if name not in limits or raw == limits[name]:

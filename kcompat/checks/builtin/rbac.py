@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
     FieldErrors,
@@ -13,6 +11,10 @@ from kcompat.checks.builtin.errors import (
     as_list,
 )
 from kcompat.sources.resources import Resource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _RBAC_GROUP = "rbac.authorization.k8s.io"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
     FieldErrors,
@@ -19,6 +17,10 @@ from kcompat.checks.builtin.meta import (
 )
 from kcompat.core.patterns import LazyPattern
 from kcompat.sources.resources import Resource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check_hpa(errors: FieldErrors, resource: Resource) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from kcompat.checks.builtin import formats as f
 from kcompat.checks.builtin.errors import (
@@ -33,6 +32,10 @@ from kcompat.checks.builtin.pods import (
     validate_template_meta,
 )
 from kcompat.sources.resources import Resource
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def check_pod(errors: FieldErrors, resource: Resource) -> None:

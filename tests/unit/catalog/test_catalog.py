@@ -11,12 +11,13 @@ from conftest import ROOT
 from kcompat.catalog.build import (
     META_KINDS,
     build_catalog,
+    catalog_text,
     curated_by_key,
     from_ranges,
     load_curated,
     parse_minor,
 )
-from kcompat.catalog.lifecycle import load_catalog
+from kcompat.catalog.lifecycle import Catalog, load_catalog
 
 SCHEMAS = ROOT / "schemas"
 SERVED = json.loads((SCHEMAS / "served-apis.json").read_text())
@@ -34,8 +35,25 @@ def _is_resource_kind(key: str) -> bool:
 
 
 def test_committed_catalog_is_exactly_what_the_build_produces() -> None:
-    committed = json.loads((SCHEMAS / "catalog.json").read_text())
-    assert committed == build_catalog(SCHEMAS), "run: python scripts/build_knowledge.py"
+    committed = (SCHEMAS / "catalog.json").read_text()
+    assert committed == catalog_text(build_catalog(SCHEMAS)), "run: python scripts/build_knowledge.py"
+    assert json.loads(committed) == build_catalog(SCHEMAS)  # and it is plain JSON
+
+
+def test_lazy_catalog_reads_what_the_json_says() -> None:
+    """Catalog.from_text parses an API's line only on lookup; every record equals the JSON's."""
+    text = (SCHEMAS / "catalog.json").read_text()
+    lazy, eager = Catalog.from_text(text), Catalog(json.loads(text))
+    assert lazy.minors == eager.minors and lazy.groups == eager.groups
+    assert lazy.lookup("apps/v1", "Deployment") == eager.lookup("apps/v1", "Deployment")
+    assert lazy.apis == eager.apis and list(lazy.apis) == list(eager.apis)
+    assert lazy.kinds_of("v1") == eager.kinds_of("v1") and lazy.lookup("v1", "Nope") is None
+
+
+def test_a_catalog_in_another_layout_is_still_read() -> None:
+    text = (SCHEMAS / "catalog.json").read_text()
+    pretty = json.dumps(json.loads(text), indent=1)
+    assert Catalog.from_text(pretty).apis == Catalog(json.loads(text)).apis
 
 
 def test_every_curated_kind_exists_in_the_generated_served_sets() -> None:

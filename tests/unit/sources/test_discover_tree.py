@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from kcompat.sources.discover import CONFIG, PARTIAL, PATCH_OPS, Missing, discover_tree
+from kcompat.sources.discover import CONFIG, PARTIAL, PATCH_OPS, TEMPLATE, Missing, discover_tree
 
 CHARTS = FIXTURES / "corpus/charts"
 ARGOCD = FIXTURES / "realworld/argocd-example-apps"
@@ -33,6 +33,29 @@ def test_chart_templates_values_and_ci_are_not_manifests(tmp_path: Path) -> None
     assert files(items, tmp_path) == ["app.yaml", "charts/kube-state-metrics/charts/hunter/crds/sub.yaml",
                                       "charts/kube-state-metrics/crds/thing.yaml"]
     assert tree.charts == [str(chart)]  # the subchart is rendered with its parent, not alone
+
+
+def test_chart_files_are_listed_in_walk_order_for_fix(tmp_path: Path) -> None:
+    """chart_files (`kcompat fix`): every file of a chart in os.walk order, templates/ with their role;
+    the chart is still recorded, and a file named explicitly inside a chart is yielded too."""
+    chart = tmp_path / "charts/hunter"
+    shutil.copytree(CHARTS / "deprecated/kube-hunter", chart)
+    (chart / "crds").mkdir()
+    (chart / "crds/crd.yaml").write_text("kind: x\n")
+    (chart / "templates/sub").mkdir()
+    (chart / "templates/sub/deep.yaml").write_text("kind: x\n")
+    (tmp_path / "app.yaml").write_text("kind: x\n")
+    items, tree = discover_tree([str(tmp_path)], chart_files=True)
+    assert files(items, tmp_path) == ["app.yaml", "charts/hunter/Chart.yaml", "charts/hunter/values.yaml",
+                                      "charts/hunter/crds/crd.yaml", "charts/hunter/templates/cronjob.yaml",
+                                      "charts/hunter/templates/sub/deep.yaml"]
+    assert tree.charts == [str(chart)]
+    assert {os.path.relpath(path, tmp_path): role for path, role in tree.roles.items()} == {
+        "charts/hunter/templates/cronjob.yaml": TEMPLATE, "charts/hunter/templates/sub/deep.yaml": TEMPLATE}
+    named = str(chart / "templates/cronjob.yaml")
+    items, tree = discover_tree([named], chart_files=True)
+    assert items == [named] and tree.role_of(named) == TEMPLATE and tree.charts == [str(chart)]
+    assert discover_tree([named])[0] == []  # without chart_files the chart is rendered instead
 
 
 def test_kustomization_patches_are_partial_and_json6902_are_operations(tmp_path: Path) -> None:
