@@ -61,8 +61,12 @@ def limit_memory(address_space_bytes: int | None, data_bytes: int | None = None)
 
 
 def _preexec(address_space_bytes: int | None, data_bytes: int | None) -> Callable[[], None]:
+    parent = os.getpid()
+
     def setup() -> None:
         die_with_parent()
+        if os.getppid() != parent:
+            os._exit(1)  # the parent died before the death signal was armed: it will never come
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         limit_memory(address_space_bytes, data_bytes)
 

@@ -191,3 +191,22 @@ def _zombie(pid: str) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except (OSError, IndexError):
         return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_child_whose_parent_died_before_arming_the_death_signal_exits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The death signal only fires for a parent that dies after prctl: a child started just before
+    kcompat was killed would otherwise render a looping template with nobody to stop it."""
+    from kcompat.sources import bounded
+
+    monkeypatch.setattr(os, "getpid", lambda: 1)  # "the parent" is no longer this process's parent
+    setup = bounded._preexec(None, None)
+    monkeypatch.undo()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            setup()
+        finally:
+            os._exit(0)
+    _pid, status = os.waitpid(child, 0)
+    assert os.WEXITSTATUS(status) == 1
