@@ -36,13 +36,14 @@ if TYPE_CHECKING:
 
     from kcompat.schema.crds import Crd
 
-POOL_MIN_BYTES = 1024 * 1024
+POOL_MIN_BYTES = 1536 * 1024
 """Below this much input (and below 2 files) --jobs is not worth starting processes for. Measured on an
-idle 2-core machine (benchmarks/pool_crossover.py, BENCHMARKS.md): a pool of 2 costs 0.1-0.25 s of CPU
-(fork, the multiprocessing imports, each worker building its own validators and CEL programs); it is
-slower than one process at 277 KiB of generated manifests (0.89x), breaks even around 600 KiB (1.08x at
-660 KiB) and is 1.02x at 1.2 MB of Gateway API CRDs with routes (CEL compiled in each worker). 1 MiB
-keeps every measured input at or above 1x."""
+idle 2-core machine (benchmarks/pool_crossover.py, BENCHMARKS.md, 03:33 UTC 2026-12-02): a pool of 2
+costs 0.1-0.2 s of CPU (fork, the multiprocessing imports, each worker building its own validators and
+CEL programs); once one worker got faster (issue #19) it is slower than one process up to 660 KiB of
+generated manifests (0.86x) and at 1.2 MB of Gateway API CRDs with routes (0.83x: CEL compiled in each
+worker), about even at 1.4 MB (1.05x-1.15x) and ahead from 2.2 MB (1.51x). 1.5 MiB keeps every
+measured input at or above 1x."""
 
 PRELOAD_MAX_BYTES = 64 * 1024 * 1024
 """Input bytes of CRD files kept parsed between the passes (as data without node trees: about
