@@ -97,7 +97,7 @@ APIs, this line, then one line per API, `"group/version/Kind": {...}`, and a clo
 
 class Catalog:
     def __init__(self, raw: dict[str, Any]) -> None:
-        self._init(raw["minors"], {key: record for key, record in raw["apis"].items()})
+        self._init(raw["minors"], raw["apis"])
 
     @classmethod
     def from_text(cls, text: str) -> Catalog:

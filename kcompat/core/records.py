@@ -36,10 +36,6 @@ class Record:
         assert isinstance(other, Record)
         return self._values() == other._values()
 
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
     def __hash__(self) -> int:
         return hash(self._values())
 
@@ -56,9 +52,6 @@ class Record:
         for name in self._FIELDS:
             object.__setattr__(copy, name, changes[name] if name in changes else getattr(self, name))
         return copy
-
-    def _asdict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self._FIELDS}
 
 
 class OrderedRecord(Record):
